@@ -1,0 +1,191 @@
+"""Every check of user input, with messages that name the argument.
+
+Runs in Python before any compiled code: kernels assume what these establish
+(C-contiguous float64 arrays of agreeing shapes, finite values, labels +-1).
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+
+import numpy as np
+
+from fastbias.errors import InputError
+from fastbias.kernels.rng import MAX_SAMPLES
+
+__all__ = [
+    "as_checkpoints",
+    "as_data",
+    "as_inits",
+    "as_vector",
+    "check_nonnegative_float",
+    "check_positive_float",
+    "check_positive_int",
+    "check_seed",
+    "check_slope",
+]
+
+
+def _as_float_array(value, name: str, ndim: int) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # pragma: no cover - exotic inputs
+        raise InputError(f"{name} could not be converted to an array: {exc}") from exc
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
+    ):
+        raise InputError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.ndim != ndim:
+        raise InputError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise InputError(f"{name} has a non-finite value at index {tuple(int(b) for b in bad)}")
+    return arr
+
+
+def as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a dataset: ``X`` (n, d) finite reals, ``y`` (n,) labels in {-1, +1}, both classes."""
+    X = _as_float_array(X, "X", 2)
+    n, d = X.shape
+    if n == 0 or d == 0:
+        raise InputError(f"X must have at least one row and one column, got shape {X.shape}")
+    if n > MAX_SAMPLES:
+        raise InputError(f"X has {n} rows; at most {MAX_SAMPLES} are supported")
+    y = _as_float_array(y, "y", 1)
+    if y.shape[0] != n:
+        raise InputError(f"y has {y.shape[0]} labels but X has {n} rows")
+    bad = ~((y == 1.0) | (y == -1.0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(f"y must hold labels -1 or +1, got {y[i]!r} at index {i}")
+    if not (y > 0).any():
+        raise InputError("y has no positive (+1) sample: both classes are needed")
+    if not (y < 0).any():
+        raise InputError("y has no negative (-1) sample: both classes are needed")
+    return X, y
+
+
+def as_vector(w, name: str, d: int) -> np.ndarray:
+    """A finite float64 copy of a length-``d`` vector."""
+    w = _as_float_array(w, name, 1)
+    if w.shape[0] != d:
+        raise InputError(f"{name} has length {w.shape[0]} but X has {d} columns")
+    return w.copy()
+
+
+def as_inits(inits, d: int) -> np.ndarray:
+    """A finite float64 copy of an (R, d) array of initialisations."""
+    W = _as_float_array(inits, "inits", 2)
+    if W.shape[0] < 1:
+        raise InputError("inits must have at least one row")
+    if W.shape[1] != d:
+        raise InputError(f"inits has {W.shape[1]} columns but X has {d}")
+    return W.copy()
+
+
+def _as_real(value, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InputError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise InputError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def check_slope(slope) -> float:
+    """Activation slope in [0, 1]."""
+    v = _as_real(slope, "slope")
+    if not 0.0 <= v <= 1.0:
+        raise InputError(f"slope must lie in [0, 1] (0 ReLU, 1 linear), got {slope!r}")
+    return v
+
+
+def check_positive_float(value, name: str) -> float:
+    """A finite real > 0."""
+    v = _as_real(value, name)
+    if not v > 0.0:
+        raise InputError(f"{name} must be > 0, got {value!r}")
+    return v
+
+
+def check_nonnegative_float(value, name: str) -> float:
+    """A finite real >= 0."""
+    v = _as_real(value, name)
+    if v < 0.0:
+        raise InputError(f"{name} must be >= 0, got {value!r}")
+    return v
+
+
+def _as_int(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be an integer, got {value!r}")
+    if isinstance(value, (float, np.floating)):
+        if not (np.isfinite(value) and float(value).is_integer()):
+            raise InputError(f"{name} must be an integer, got {value!r}")
+        return int(value)
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise InputError(f"{name} must be an integer, got {value!r}") from None
+
+
+def check_positive_int(value, name: str) -> int:
+    """An integer >= 1 (integral floats such as 1e8 are accepted)."""
+    v = _as_int(value, name)
+    if v < 1:
+        raise InputError(f"{name} must be >= 1, got {value!r}")
+    return v
+
+
+def check_seed(seed) -> int:
+    """A non-negative integer below 2**64."""
+    if isinstance(seed, (bool, np.bool_, float, np.floating)):
+        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
+    try:
+        v = operator.index(seed)
+    except TypeError:
+        raise InputError(f"seed must be a non-negative integer, got {seed!r}") from None
+    if not 0 <= v < 2**64:
+        raise InputError(f"seed must be a non-negative integer below 2**64, got {seed!r}")
+    return v
+
+
+def as_checkpoints(checkpoints, n_iter: int) -> tuple[np.ndarray, int | None]:
+    """Checkpoint counts: an int (points per decade) or an explicit increasing array.
+
+    Returns the strictly increasing int64 counts in [1, n_iter], ending at
+    ``n_iter`` (appended when an explicit array stops short), and the points
+    per decade (``None`` for an explicit array).
+    """
+    from fastbias.loops.schedule import log_schedule
+
+    if isinstance(checkpoints, (numbers.Integral, np.integer)) and not isinstance(
+        checkpoints, (bool, np.bool_)
+    ):
+        per_decade = check_positive_int(checkpoints, "checkpoints")
+        return log_schedule(n_iter, per_decade), per_decade
+    arr = np.asarray(checkpoints)
+    if arr.ndim != 1 or arr.size == 0:
+        raise InputError(
+            "checkpoints must be an int (points per decade) or a non-empty 1-D array of "
+            f"iteration counts, got {checkpoints!r}"
+        )
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise InputError(f"checkpoints must hold integers, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
+        raise InputError("checkpoints must hold whole iteration counts")
+    arr = arr.astype(np.int64)
+    if arr[0] < 1:
+        raise InputError(f"checkpoints must be >= 1 (t = 0 is always recorded), got {arr[0]}")
+    if np.any(np.diff(arr) <= 0):
+        i = int(np.argmax(np.diff(arr) <= 0))
+        raise InputError(
+            f"checkpoints must be strictly increasing: entry {i + 1} ({arr[i + 1]}) follows {arr[i]}"
+        )
+    if arr[-1] > n_iter:
+        raise InputError(f"checkpoints go beyond n_iter: last is {arr[-1]} > n_iter = {n_iter}")
+    if arr[-1] != n_iter:
+        arr = np.append(arr, np.int64(n_iter))
+    return arr, None

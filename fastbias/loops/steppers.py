@@ -1,0 +1,336 @@
+"""Compiled steppers: advance a run's state in place from t0 to t1.
+
+One loop per algorithm. They never raise and never allocate inside the step
+loop; each replicate's outcome is written to ``status`` (and the iteration at
+which it stopped to ``t_stop``), and the Python driver reports it.
+
+Replicates are the unit of parallelism (``prange`` over r); each replicate's
+state is copied into thread-local arrays for the duration of a call, so
+threads never write neighbouring cache lines (PERF_NOTES 6).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from fastbias._jit import N_BLOCKS, jit, jit_parallel
+from fastbias.kernels.neuron import block_bounds, row_dot, row_term, tracked_rows
+from fastbias.kernels.rng import draw_index
+from fastbias.loops.schedule import fill_step_sizes
+
+__all__ = ["DEAD", "OK", "OVERFLOW", "STATUS_NAMES", "gd_advance", "gd_advance_parallel", "sgd_advance"]
+
+OK = 0
+OVERFLOW = 1  # an exponent or an iterate left float64 range; state is the last finite iterate
+DEAD = 2  # ReLU with no active sample: the gradient is exactly zero forever
+STATUS_NAMES = ("ok", "overflow", "dead")
+
+#: Steps per shared step-size table in SGD (128 KiB of float64: stays in L2).
+SGD_BLOCK = 16384
+
+
+@jit
+def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) -> bool:
+    """prev <- w; w <- w - scale * g, unless that leaves float64 range.
+
+    Returns whether the step was applied; if not, ``w`` is untouched (the last
+    finite iterate). ``g`` is used as scratch for the candidate.
+    """
+    finite = True
+    for j in range(w.shape[0]):
+        v = w[j] - scale * g[j]
+        g[j] = v
+        finite = finite and abs(v) < math.inf
+    if finite:
+        for j in range(w.shape[0]):
+            prev[j] = w[j]
+            w[j] = g[j]
+    return finite
+
+
+@jit
+def _gd_steps(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    eta: float,
+    w: np.ndarray,
+    prev: np.ndarray,
+    g: np.ndarray,
+    active: np.ndarray,
+    counts: np.ndarray,
+    sep: bool,
+    t0: int,
+    t1: int,
+) -> tuple[int, int, bool]:
+    """GD for one replicate with the serial gradient; returns (t_end, status, sep)."""
+    n = X.shape[0]
+    for t in range(t0, t1):
+        for j in range(g.shape[0]):
+            g[j] = 0.0
+        total, flips, s, n_active = tracked_rows(w, X, y, slope, 0, n, active, g)
+        status, sep = _gd_bookkeeping(total, flips, s, n_active, slope, counts, sep)
+        if status == OVERFLOW:
+            _step_back(X, y, slope, w, prev, g, active)
+            return t - 1, OVERFLOW, sep
+        if status != OK:
+            return t, status, sep
+        if not _apply_step(w, prev, g, eta / n):
+            return t, OVERFLOW, sep
+    return t1, OK, sep
+
+
+@jit
+def _step_back(
+    X: np.ndarray, y: np.ndarray, slope: float, w: np.ndarray, prev: np.ndarray, g: np.ndarray,
+    active: np.ndarray,
+) -> None:
+    """Return to w_{t-1} (whose loss was finite) and its activation pattern."""
+    for j in range(w.shape[0]):
+        w[j] = prev[j]
+    tracked_rows(w, X, y, slope, 0, X.shape[0], active, g)
+
+
+@jit
+def _gd_bookkeeping(
+    total: float, flips: int, s: bool, n_active: int, slope: float, counts: np.ndarray, sep: bool
+) -> tuple[int, bool]:
+    """Update the counters (flips, separable entries, exits) after the pass at w_t.
+
+    A non-finite loss means w_t is past float64 range: nothing is counted and
+    the caller steps back to w_{t-1}.
+    """
+    if not total < math.inf:
+        return OVERFLOW, sep
+    counts[0] += flips
+    if s and not sep:
+        counts[1] += 1
+    elif sep and not s:
+        counts[2] += 1
+    if n_active == 0 and slope == 0.0:
+        return DEAD, s
+    return OK, s
+
+
+@jit_parallel
+def gd_advance(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    eta: float,
+    W: np.ndarray,
+    W_prev: np.ndarray,
+    active: np.ndarray,
+    counts: np.ndarray,
+    sep: np.ndarray,
+    status: np.ndarray,
+    t_stop: np.ndarray,
+    t0: int,
+    t1: int,
+) -> None:
+    """Advance R independent GD runs (rows of ``W``) from iteration t0 to t1.
+
+    State per replicate r: ``W[r]`` (w_t), ``W_prev[r]`` (w_{t-1}, to step back
+    to when w_t's loss overflows), ``active[r]`` (activation pattern of the
+    last evaluated iterate), ``counts[r]`` (cumulative activation flips,
+    separable-region entries, exits), ``sep[r]`` (whether that iterate was
+    separable), ``status[r]`` and ``t_stop[r]``. Replicates not ``OK`` are left
+    as they are.
+    """
+    for r in prange(W.shape[0]):
+        if status[r] != OK:
+            continue
+        w = W[r].copy()
+        prev = W_prev[r].copy()
+        g = np.empty_like(w)
+        act = active[r].copy()
+        cnt = counts[r].copy()
+        t_end, st, s = _gd_steps(X, y, slope, eta, w, prev, g, act, cnt, sep[r], t0, t1)
+        W[r] = w
+        W_prev[r] = prev
+        active[r] = act
+        counts[r] = cnt
+        sep[r] = s
+        if st != OK:
+            status[r] = st
+            t_stop[r] = t_end
+
+
+@jit_parallel
+def _tracked_parallel(
+    w: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    active: np.ndarray,
+    partial: np.ndarray,
+    stats: np.ndarray,
+    g: np.ndarray,
+) -> tuple[float, int, bool, int]:
+    """The tracked pass over a fixed number of row blocks, reduced in block order."""
+    n = X.shape[0]
+    nb = partial.shape[0]
+    for b in prange(nb):
+        lo, hi = block_bounds(n, nb, b)
+        for j in range(partial.shape[1]):
+            partial[b, j] = 0.0
+        total, flips, s, n_act = tracked_rows(w, X, y, slope, lo, hi, active, partial[b])
+        stats[b, 0] = total
+        stats[b, 1] = flips
+        stats[b, 2] = 1.0 if s else 0.0
+        stats[b, 3] = n_act
+    total = 0.0
+    flips = 0
+    s = True
+    n_act = 0
+    for j in range(g.shape[0]):
+        g[j] = 0.0
+    for b in range(nb):
+        total += stats[b, 0]
+        flips += int(stats[b, 1])
+        s = s and stats[b, 2] > 0.0
+        n_act += int(stats[b, 3])
+        for j in range(g.shape[0]):
+            g[j] += partial[b, j]
+    return total, flips, s, n_act
+
+
+@jit
+def gd_advance_parallel(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    eta: float,
+    W: np.ndarray,
+    W_prev: np.ndarray,
+    active: np.ndarray,
+    counts: np.ndarray,
+    sep: np.ndarray,
+    status: np.ndarray,
+    t_stop: np.ndarray,
+    t0: int,
+    t1: int,
+) -> None:
+    """:func:`gd_advance` with the gradient parallel over row blocks.
+
+    For large n and few replicates (PERF_NOTES 6: ``prange`` inside a step
+    pays only for large n). The blocks are fixed (``N_BLOCKS``), so results do
+    not depend on the thread count.
+    """
+    n, d = X.shape
+    nb = min(N_BLOCKS, n)
+    partial = np.empty((nb, d))
+    stats = np.empty((nb, 4))
+    g = np.empty(d)
+    for r in range(W.shape[0]):
+        if status[r] != OK:
+            continue
+        w = W[r]
+        s = sep[r]
+        for t in range(t0, t1):
+            total, flips, s_now, n_act = _tracked_parallel(w, X, y, slope, active[r], partial, stats, g)
+            st, s = _gd_bookkeeping(total, flips, s_now, n_act, slope, counts[r], s)
+            if st == OVERFLOW:
+                for j in range(d):
+                    w[j] = W_prev[r, j]
+                _tracked_parallel(w, X, y, slope, active[r], partial, stats, g)
+                t -= 1
+            elif st == OK and not _apply_step(w, W_prev[r], g, eta / n):
+                st = OVERFLOW
+            if st != OK:
+                status[r] = st
+                t_stop[r] = t
+                break
+        sep[r] = s
+
+
+@jit
+def _sgd_steps(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    key: np.uint64,
+    table: np.ndarray,
+    k0: int,
+    count: int,
+    w: np.ndarray,
+    wsum: np.ndarray,
+    comp: np.ndarray,
+) -> tuple[int, int]:
+    """``count`` SGD steps of one replicate from global step k0; returns (k_end, status).
+
+    Step k: add w_k to the Kahan-compensated running sum, draw i_k, then
+    w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}).
+    """
+    n, d = X.shape
+    for j in range(count):
+        i = draw_index(key, k0 + j, n)
+        e, coef = row_term(row_dot(w, X, i), y[i], slope)
+        step = table[j] * coef
+        if coef != 0.0:
+            # Check before touching the state, so an overflow leaves exactly
+            # (w_k, sum_{<k} w) behind: the last finite iterate.
+            finite = e < math.inf
+            for c in range(d):
+                finite = finite and abs(w[c] - step * X[i, c]) < math.inf
+            if not finite:
+                return k0 + j, OVERFLOW
+        for c in range(d):
+            yk = w[c] - comp[c]
+            tk = wsum[c] + yk
+            comp[c] = (tk - wsum[c]) - yk
+            wsum[c] = tk
+        if coef != 0.0:
+            for c in range(d):
+                w[c] -= step * X[i, c]
+    return k0 + count, OK
+
+
+@jit_parallel
+def sgd_advance(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    eta0: float,
+    alpha: float,
+    keys: np.ndarray,
+    W: np.ndarray,
+    S: np.ndarray,
+    C: np.ndarray,
+    status: np.ndarray,
+    t_stop: np.ndarray,
+    table: np.ndarray,
+    t0: int,
+    t1: int,
+) -> None:
+    """Advance R SGD replicates from global step t0 to t1.
+
+    State per replicate r: ``W[r]`` (w_t), ``S[r]`` (sum_{k<t} w_k) and ``C[r]``
+    (its Kahan compensation), ``status[r]``, ``t_stop[r]``; ``keys[r]`` is the
+    replicate's random-stream key. ``table`` is scratch of any length >= 1:
+    the step sizes of a block of steps are computed into it once and read by
+    every replicate.
+    """
+    R = W.shape[0]
+    block = table.shape[0]
+    k = t0
+    while k < t1:
+        count = min(block, t1 - k)
+        fill_step_sizes(eta0, alpha, k, table, count)
+        for r in prange(R):
+            if status[r] != OK:
+                continue
+            w = W[r].copy()
+            s = S[r].copy()
+            c = C[r].copy()
+            k_end, st = _sgd_steps(X, y, slope, keys[r], table, k, count, w, s, c)
+            W[r] = w
+            S[r] = s
+            C[r] = c
+            if st != OK:
+                status[r] = st
+                t_stop[r] = k_end
+        k += count

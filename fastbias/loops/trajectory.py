@@ -1,0 +1,168 @@
+"""Trajectory: the arrays recorded at each checkpoint, with the run's metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fastbias.errors import InputError
+from fastbias.loops.record import REGION_NAMES
+
+__all__ = ["Trajectory"]
+
+_FORMAT = "fastbias-trajectory-1"
+
+
+@dataclass
+class Trajectory:
+    """Result of :func:`fastbias.gd` or :func:`fastbias.sgd`.
+
+    Every recorded array has the checkpoint axis first (length C, matching
+    ``t``) and, where it is per replicate, the replicate axis second (length R;
+    a single run has R = 1). Recorded arrays are reachable as attributes,
+    e.g. ``traj.w`` (C, R, d) or ``traj.loss`` (C, R); ``traj.arrays`` lists them.
+
+    Arrays of both algorithms (of the iterate w_t):
+        ``w``, ``loss`` L(w_t), ``excess`` L(w_t) - L*, ``norm`` ||w_t||,
+        ``region`` (codes into :attr:`REGION_NAMES`), ``region_margin`` (min
+        over active positives of w.x / ||w||), ``linear_margin`` (min_i
+        y_i w.x_i / ||w||), ``mask`` (activation bits, packed little-endian
+        along the sample axis; see :meth:`active`).
+    GD also records cumulative counters, counted at every iteration:
+        ``flips`` (samples crossing w.x = 0), ``sep_entries``, ``sep_exits``
+        (entries into / exits from the separable region).
+    SGD also records, for the running average wbar_t:
+        ``wbar``, ``mean_wbar`` and ``se_wbar`` (replicate mean and standard
+        error, (C, d)), and ``loss_wbar``, ``excess_wbar``, ``norm_wbar``,
+        ``region_wbar``, ``region_margin_wbar``, ``linear_margin_wbar``, ``mask_wbar``.
+
+    Attributes
+    ----------
+    algorithm : str
+        ``"gd"`` or ``"sgd"``.
+    t : numpy.ndarray
+        Iteration counts of the checkpoints (int64), starting at 0.
+    status : numpy.ndarray
+        Per replicate: ``"ok"``, ``"overflow"`` (stopped at the last finite
+        iterate) or ``"dead"`` (no active sample: frozen).
+    t_stop : numpy.ndarray
+        Per replicate, the iteration at which it stopped, or -1.
+    meta : dict
+        Arguments, seed, versions, wall time, ns per iteration, ...
+    """
+
+    algorithm: str
+    t: np.ndarray
+    status: np.ndarray
+    t_stop: np.ndarray
+    n_samples: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    REGION_NAMES = REGION_NAMES
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        arrays = self.__dict__.get("arrays", {})
+        if name in arrays:
+            return arrays[name]
+        raise AttributeError(f"Trajectory has no attribute or recorded array {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.arrays))
+
+    def __repr__(self) -> str:
+        counts = {s: int(np.sum(self.status == s)) for s in np.unique(self.status)}
+        return (
+            f"Trajectory({self.algorithm}, checkpoints={self.t.size}, t_end={int(self.t[-1])}, "
+            f"replicates={self.status.size}, status={counts})"
+        )
+
+    @property
+    def replicates(self) -> int:
+        """Number of replicates R."""
+        return int(self.status.size)
+
+    def region_names(self, of: str = "w") -> np.ndarray:
+        """Region names (C, R) of ``w`` or ``wbar``."""
+        codes = self.arrays["region" if of == "w" else f"region_{of}"]
+        return np.asarray(REGION_NAMES, dtype=object)[codes]
+
+    def active(self, of: str = "w") -> np.ndarray:
+        """Boolean activation pattern (C, R, n): w.x_i > 0 at each checkpoint."""
+        packed = self.arrays["mask" if of == "w" else f"mask_{of}"]
+        return np.unpackbits(packed, axis=-1, count=self.n_samples, bitorder="little").astype(bool)
+
+    def direction_error(self, target, of: str = "w") -> np.ndarray:
+        """|| v / ||v|| - target / ||target|| || for the recorded vectors v.
+
+        Computed as a distance, not an angle: arccos loses half the digits near 0.
+
+        Parameters
+        ----------
+        target : array_like, shape (d,)
+            The direction to compare with (normalised here).
+        of : {"w", "wbar", "mean_wbar"}
+            Which recorded vectors: the iterates, SGD's running averages, or
+            their replicate mean (the estimate of E[wbar_t]).
+
+        Returns
+        -------
+        numpy.ndarray
+            (C, R) for ``w`` and ``wbar``, (C,) for ``mean_wbar``; NaN where v = 0
+            (no direction).
+        """
+        if of not in ("w", "wbar", "mean_wbar") or of not in self.arrays:
+            raise InputError(f"of must name a recorded vector array of this run, got {of!r}")
+        V = self.arrays[of]
+        u = np.asarray(target, dtype=np.float64)
+        if u.shape != (V.shape[-1],) or not np.all(np.isfinite(u)) or not np.any(u):
+            raise InputError(f"target must be a finite non-zero vector of length {V.shape[-1]}")
+        u = u / np.linalg.norm(u)
+        norms = np.linalg.norm(V, axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            err = np.linalg.norm(V / norms - u, axis=-1)
+        return np.where(norms[..., 0] > 0, err, np.nan)
+
+    # ------------------------------------------------------------------ I/O
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the trajectory to an ``.npz`` file (lossless; no pickles)."""
+        path = Path(path)
+        header = {
+            "format": _FORMAT,
+            "algorithm": self.algorithm,
+            "n_samples": self.n_samples,
+            "meta": self.meta,
+        }
+        payload = {f"array_{k}": v for k, v in self.arrays.items()}
+        np.savez(
+            path,
+            header=np.array(json.dumps(header)),
+            t=self.t,
+            status=self.status.astype(str),
+            t_stop=self.t_stop,
+            **payload,
+        )
+        return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Trajectory:
+        """Read a trajectory written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as f:
+            header = json.loads(str(f["header"]))
+            if header.get("format") != _FORMAT:
+                raise InputError(f"path {path!s} is not a fastbias trajectory file")
+            arrays = {k[len("array_") :]: f[k] for k in f.files if k.startswith("array_")}
+            return cls(
+                algorithm=header["algorithm"],
+                t=f["t"],
+                status=f["status"].astype(object),
+                t_stop=f["t_stop"],
+                n_samples=int(header["n_samples"]),
+                meta=header["meta"],
+                arrays=arrays,
+            )
