@@ -13,7 +13,7 @@ from fastbias.kernels.neuron import loss as _loss
 from fastbias.kernels.neuron import margins as _margins
 from fastbias.loops.driver import run_schedule, status_names, versions
 from fastbias.loops.record import record_states
-from fastbias.loops.steppers import OK, gd_advance, gd_advance_parallel
+from fastbias.loops.steppers import OK, OVERFLOW, gd_advance, gd_advance_parallel
 from fastbias.loops.trajectory import Trajectory
 
 __all__ = ["PARALLEL_MIN_ROWS", "gd"]
@@ -165,14 +165,26 @@ def _run_gd(X, y, W, schedule, args, use_parallel, progress, chunk_seconds) -> T
     def advance(t0: int, t1: int) -> None:
         step(X, y, slope, eta, W, W_prev, active, counts, sep, status, t_stop, t0, t1)
 
-    def record(c: int, t: int) -> None:
-        t_rec[c] = t
+    def record_rows(c: int) -> None:
         rec["w"][c] = W
         record_states(
             W, X, y, slope, active, True,
             rec["loss"][c], rec["excess"][c], rec["norm"][c], rec["mask"][c], rec["region"][c],
             rec["region_margin"][c], rec["linear_margin"][c], extra_flips, sep_now,
         )
+
+    def record(c: int, t: int) -> None:
+        t_rec[c] = t
+        record_rows(c)
+        # The stepper's last step produced w_t without evaluating its loss; if
+        # that overflows, step back to w_{t-1} here, exactly as the stepper
+        # would at its next pass (so how the run is split changes nothing).
+        bad = (status == OK) & ~np.isfinite(rec["loss"][c])
+        if bad.any():
+            W[bad] = W_prev[bad]
+            status[bad] = OVERFLOW
+            t_stop[bad] = t - 1
+            record_rows(c)
         # Counters cover w_0..w_t: the stepper has counted up to the last
         # evaluated iterate; the recorder adds the step to w_t itself.
         rec["flips"][c] = counts[:, 0] + extra_flips

@@ -92,7 +92,7 @@ def sgd(
     W = np.tile(w0, (R, 1))
     S = np.zeros((R, d))
     Ccomp = np.zeros((R, d))
-    keys = np.array([replicate_key(seed, r) for r in range(R)], dtype=np.uint64)
+    keys = np.array([replicate_key(np.uint64(seed), r) for r in range(R)], dtype=np.uint64)
     status = np.full(R, OK, dtype=np.int8)
     t_stop = np.full(R, -1, dtype=np.int64)
     table = np.empty(min(SGD_BLOCK, n_iter))

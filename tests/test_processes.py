@@ -1,0 +1,101 @@
+"""Behaviour across processes: thread-count invariance, the on-disk cache, the main job."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_RUN = textwrap.dedent(
+    """
+    import sys, numpy as np, numba, fastbias as fb
+    rng = np.random.default_rng(0)
+    X = np.array([[1.0, 0.4], [0.7, 1.0], [1.5, 0.2], [-1.0, -0.6], [-0.3, -1.2]])
+    y = np.array([1.0, 1.0, 1.0, -1.0, -1.0])
+    s = fb.sgd(X, y, np.array([0.1, 0.2]), n_iter=100_000, replicates=8, seed=4, checkpoints=5)
+    n, d = 100_000, 3
+    Xb = rng.normal(size=(n, d)); u = np.array([1.0, -0.5, 0.25])
+    yb = np.where(Xb @ u > 0, 1.0, -1.0); Xb += 0.3 * yb[:, None] * u
+    g = fb.gd(Xb, yb, 0.01 * np.ones(d), eta=0.2, n_iter=40, checkpoints=3)
+    inits = rng.normal(size=(6, 2))
+    gi = fb.gd(X, y, inits=inits, eta=0.5, n_iter=20_000, checkpoints=3)
+    assert g.meta["args"]["parallel"]
+    out = {f"sgd_{k}": v for k, v in s.arrays.items()}
+    out.update({f"gd_{k}": v for k, v in g.arrays.items()})
+    out.update({f"gdi_{k}": v for k, v in gi.arrays.items()})
+    out["threads"] = np.array(numba.get_num_threads())
+    np.savez(sys.argv[1], **out)
+    """
+)
+
+
+def _run(tmp_path: Path, threads: int) -> dict[str, np.ndarray]:
+    script = tmp_path / "run.py"
+    script.write_text(_RUN)
+    out = tmp_path / f"out{threads}.npz"
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
+    subprocess.run([sys.executable, str(script), str(out)], check=True, env=env, cwd=ROOT, timeout=600)
+    with np.load(out) as f:
+        return {k: f[k] for k in f.files}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores to run 2 threads")
+def test_results_identical_on_one_and_two_threads(tmp_path):
+    one, two = _run(tmp_path, 1), _run(tmp_path, 2)
+    assert int(one.pop("threads")) == 1 and int(two.pop("threads")) == 2
+    assert one.keys() == two.keys()
+    for key in one:
+        assert np.array_equal(one[key], two[key]), key
+
+
+_CACHE = textwrap.dedent(
+    """
+    import json, sys, numpy as np, fastbias as fb
+    from fastbias.loops import steppers
+    from fastbias.kernels import neuron
+    X = np.array([[1.0, 0.4], [0.7, 1.0], [-1.0, -0.6]]); y = np.array([1.0, 1.0, -1.0])
+    fb.gd(X, y, np.array([0.1, 0.2]), eta=0.5, n_iter=100)
+    fb.sgd(X, y, np.array([0.1, 0.2]), n_iter=100, replicates=2)
+    fns = [steppers.gd_advance, steppers.sgd_advance, neuron.loss]
+    print(json.dumps({f.__name__: [sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values())]
+                      for f in fns}))
+    """
+)
+
+
+def test_second_process_loads_the_cache(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    runs = []
+    for _ in range(2):
+        res = subprocess.run([sys.executable, "-c", _CACHE], env=env, cwd=ROOT, capture_output=True,
+                             text=True, check=True, timeout=600)
+        runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    first, second = runs
+    assert all(miss >= 1 for _, miss in first.values()), first
+    assert all(hit >= 1 and miss == 0 for hit, miss in second.values()), second
+
+
+def test_main_job_prints_the_table():
+    res = subprocess.run([sys.executable, "-m", "fastbias", "--n-iter", "1e5"], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=600)
+    lines = res.stdout.splitlines()
+    rows = [ln.split() for ln in lines if ln.strip() and ln.split()[0].isdigit()]
+    assert [int(r[0]) for r in rows] == [0, 1, 10, 100, 1000, 10_000, 100_000]
+    errors = [float(r[3]) for r in rows]
+    assert np.all(np.diff(errors) < 0)
+    assert all(r[5] == "local" for r in rows)
+    assert "status: ok" in res.stdout
+
+
+def test_main_job_rejects_bad_option():
+    res = subprocess.run([sys.executable, "-m", "fastbias", "--eta", "-1"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 2 and "eta must be > 0" in res.stderr

@@ -1,0 +1,170 @@
+"""SGD: the pure-Python loop on the same stream, resume invariance, Kahan averages, statuses."""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fastbias as fb
+from fastbias.datasets import example1
+from fastbias.kernels import draw_index, replicate_key
+from fastbias.kernels.neuron import row_dot, row_term
+from fastbias.loops import steppers
+from fastbias.loops.schedule import step_size
+from tests import reference as ref
+
+EX1 = example1()
+# Proposition-2-type data: positives pairwise acute, negatives too, across obtuse.
+XP = np.array([[1.0, 0.4], [0.7, 1.0], [1.5, 0.2], [-1.0, -0.6], [-0.3, -1.2]])
+YP = np.array([1.0, 1.0, 1.0, -1.0, -1.0])
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "w0", "slope", "alpha", "eta0"),
+    [
+        (EX1.X, EX1.y, EX1.w0, 0.0, 0.6, 1.0),
+        (XP, YP, np.array([0.1, 0.2]), 0.0, 0.6, 1.0),
+        (XP, YP, np.array([-0.3, 0.2]), 0.25, 0.0, 0.5),
+        (XP, YP, np.zeros(2), 1.0, 0.9, 2.0),
+    ],
+)
+def test_sgd_equals_python_loop(X, y, w0, slope, alpha, eta0):
+    n_iter, R, seed = 1500, 3, 42
+    traj = fb.sgd(X, y, w0, n_iter=n_iter, eta0=eta0, alpha=alpha, replicates=R, seed=seed,
+                  slope=slope, checkpoints=np.arange(1, n_iter + 1))
+    assert list(traj.status) == ["ok"] * R
+    for r in range(R):
+        ws, avgs, idx = ref.sgd(X, y, w0, n_iter, eta0, alpha, seed, r, slope)
+        np.testing.assert_allclose(traj.w[:, r], ws, rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(traj.wbar[:, r], avgs, rtol=1e-12, atol=1e-13)
+        assert len(set(idx.tolist())) == X.shape[0]
+    np.testing.assert_allclose(traj.mean_wbar, traj.wbar.mean(axis=1), rtol=1e-15)
+    np.testing.assert_allclose(traj.se_wbar, traj.wbar.std(axis=1, ddof=1) / np.sqrt(R), rtol=1e-12)
+    np.testing.assert_allclose(traj.loss_wbar, [[ref.loss(v, X, y, slope) for v in row] for row in traj.wbar],
+                               rtol=1e-12)
+
+
+def _state(W, keys):
+    R, d = W.shape
+    return {"W": W.copy(), "S": np.zeros((R, d)), "C": np.zeros((R, d)),
+            "status": np.zeros(R, np.int8), "t_stop": np.full(R, -1, np.int64), "keys": keys}
+
+
+def _advance(X, y, slope, s, t0, t1, block):
+    steppers.sgd_advance(X, y, slope, 1.0, 0.6, s["keys"], s["W"], s["S"], s["C"], s["status"], s["t_stop"],
+                         np.empty(block), t0, t1)
+
+
+@given(st.integers(1, 3000), st.data())
+def test_split_run_is_bitwise_equal(n, data):
+    k = data.draw(st.integers(0, n))
+    slope = data.draw(st.sampled_from([0.0, 0.3, 1.0]))
+    block_a, block_b = data.draw(st.integers(1, 5000)), data.draw(st.integers(1, 5000))
+    W = np.tile([0.1, 0.2], (3, 1))
+    keys = np.array([replicate_key(7, r) for r in range(3)], dtype=np.uint64)
+    whole, split = _state(W, keys), _state(W, keys)
+    _advance(XP, YP, slope, whole, 0, n, block_a)
+    _advance(XP, YP, slope, split, 0, k, block_b)
+    _advance(XP, YP, slope, split, k, n, block_a)
+    for key in whole:
+        assert np.array_equal(whole[key], split[key]), key
+
+
+def test_chunking_and_checkpoints_do_not_change_the_state():
+    kw = dict(n_iter=200_000, replicates=4, seed=3)
+    a = fb.sgd(XP, YP, np.array([0.1, 0.2]), checkpoints=5, **kw)
+    b = fb.sgd(XP, YP, np.array([0.1, 0.2]), checkpoints=5, chunk_seconds=1e-6, **kw)
+    for name in a.arrays:
+        assert np.array_equal(a.arrays[name], b.arrays[name]), name
+    c = fb.sgd(XP, YP, np.array([0.1, 0.2]), checkpoints=20, **kw)
+    idx = np.searchsorted(c.t, a.t)
+    for name in ("w", "wbar", "loss_wbar", "mean_wbar"):
+        assert np.array_equal(a.arrays[name], c.arrays[name][idx]), name
+
+
+@numba.njit
+def _iterates(X, y, w0, slope, eta0, alpha, key, n_iter):
+    # The same steps as the stepper, storing every iterate (test-local user code).
+    d = X.shape[1]
+    out = np.empty((n_iter + 1, d))
+    w = w0.copy()
+    out[0] = w
+    for k in range(n_iter):
+        i = draw_index(key, k, X.shape[0])
+        coef = row_term(row_dot(w, X, i), y[i], slope)[1]
+        step = step_size(eta0, alpha, k) * coef
+        for c in range(d):
+            w[c] -= step * X[i, c]
+        out[k + 1] = w
+    return out
+
+
+def test_kahan_average_beats_plain_sum():
+    n_iter = 10**6
+    w0 = np.array([0.1, 0.2])
+    traj = fb.sgd(XP, YP, w0, n_iter=n_iter, seed=5, checkpoints=1)
+    ws = _iterates(XP, YP, w0, 0.0, 1.0, 0.6, replicate_key(5, 0), n_iter)
+    assert np.array_equal(ws[-1], traj.w[-1, 0])  # the very same iterates
+    for c in range(2):
+        exact = math.fsum(ws[:-1, c])
+        plain = 0.0
+        for v in ws[:-1, c].tolist():
+            plain += v
+        kahan = traj.wbar[-1, 0, c] * n_iter
+        err_k, err_p = abs(kahan - exact), abs(plain - exact)
+        assert err_k <= 2 * np.spacing(abs(exact)), (err_k, err_p)
+        assert err_p > 4 * err_k, (err_k, err_p)
+
+
+def test_constant_step_is_alpha_zero():
+    a = fb.sgd(XP, YP, np.zeros(2), n_iter=500, eta0=0.3, alpha=0.0, checkpoints=np.arange(1, 501))
+    ws, _, _ = ref.sgd(XP, YP, np.zeros(2), 500, 0.3, 0.0, 0, 0, 0.0)
+    np.testing.assert_allclose(a.w[:, 0], ws, rtol=1e-13, atol=1e-14)
+
+
+def test_dead_replicates_freeze_and_average_exactly():
+    X = np.array([[-1.0, 0.0], [-1.0, 1.0]])
+    y = np.array([1.0, -1.0])
+    traj = fb.sgd(X, y, np.array([0.1, 1.0]), n_iter=300, eta0=0.5, alpha=0.0, replicates=6, seed=1,
+                  checkpoints=np.arange(1, 301))
+    assert set(traj.status) == {"dead"}
+    for r in range(6):
+        ts = traj.t_stop[r]
+        ws, avgs, _ = ref.sgd(X, y, np.array([0.1, 1.0]), 300, 0.5, 0.0, 1, r, 0.0)
+        # Found dead at the first checkpoint after its last move; frozen from then on.
+        assert ref.region(ws[ts], X, y) == "dead" and ref.region(ws[ts - 1], X, y) != "dead"
+        np.testing.assert_allclose(traj.w[:, r], ws, rtol=1e-13)
+        np.testing.assert_allclose(traj.wbar[:, r], avgs, rtol=1e-12)
+
+
+def test_overflow_rolls_back_to_last_finite_checkpoint():
+    X = np.array([[1.0], [1.0]])
+    y = np.array([1.0, -1.0])
+    traj = fb.sgd(X, y, np.array([0.5]), n_iter=400, eta0=5.0, alpha=0.0, slope=1.0, replicates=4,
+                  checkpoints=np.arange(1, 401))
+    assert set(traj.status) == {"overflow"}
+    for name, arr in traj.arrays.items():
+        if arr.dtype.kind == "f":
+            assert np.all(np.isfinite(arr)), name
+    for r in range(4):
+        ts = traj.t_stop[r]
+        ws, avgs, _ = ref.sgd(X, y, np.array([0.5]), ts, 5.0, 0.0, 0, r, 1.0)
+        np.testing.assert_allclose(traj.w[ts:, r], np.broadcast_to(ws[-1], traj.w[ts:, r].shape), rtol=1e-14)
+        np.testing.assert_allclose(traj.wbar[ts:, r], np.broadcast_to(avgs[-1], traj.w[ts:, r].shape),
+                                   rtol=1e-13)
+
+
+def test_replicate_average_estimates_expectation():
+    # E[wbar_t] by 64 replicates: the standard error is what it says (z-scores of disjoint
+    # halves agree within a few standard errors).
+    traj = fb.sgd(XP, YP, np.array([0.1, 0.2]), n_iter=20_000, replicates=64, seed=9, checkpoints=1)
+    a = traj.wbar[-1, :32].mean(axis=0)
+    b = traj.wbar[-1, 32:].mean(axis=0)
+    se = traj.se_wbar[-1]
+    assert np.all(np.abs(a - b) < 6 * se * np.sqrt(2) + 1e-12)
+    assert np.all(se > 0)
