@@ -28,6 +28,8 @@ __all__ = [
 
 
 def _as_float_array(value, name: str, ndim: int) -> np.ndarray:
+    if value is None:
+        raise InputError(f"{name} is required, got None")
     try:
         arr = np.asarray(value)
     except Exception as exc:  # pragma: no cover - exotic inputs
@@ -59,7 +61,7 @@ def as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     bad = ~((y == 1.0) | (y == -1.0))
     if bad.any():
         i = int(np.argmax(bad))
-        raise InputError(f"y must hold labels -1 or +1, got {y[i]!r} at index {i}")
+        raise InputError(f"y must hold labels -1 or +1, got {float(y[i])!r} at index {i}")
     if not (y > 0).any():
         raise InputError("y has no positive (+1) sample: both classes are needed")
     if not (y < 0).any():
@@ -83,6 +85,13 @@ def as_inits(inits, d: int) -> np.ndarray:
     if W.shape[1] != d:
         raise InputError(f"inits has {W.shape[1]} columns but X has {d}")
     return W.copy()
+
+
+def check_flag(value, name: str) -> bool:
+    """A plain boolean."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def _as_real(value, name: str) -> float:
@@ -161,9 +170,7 @@ def as_checkpoints(checkpoints, n_iter: int) -> tuple[np.ndarray, int | None]:
     """
     from fastbias.loops.schedule import log_schedule
 
-    if isinstance(checkpoints, (numbers.Integral, np.integer)) and not isinstance(
-        checkpoints, (bool, np.bool_)
-    ):
+    if np.ndim(checkpoints) == 0 and not isinstance(checkpoints, (bool, np.bool_, str)):
         per_decade = check_positive_int(checkpoints, "checkpoints")
         return log_schedule(n_iter, per_decade), per_decade
     arr = np.asarray(checkpoints)
@@ -176,16 +183,21 @@ def as_checkpoints(checkpoints, n_iter: int) -> tuple[np.ndarray, int | None]:
         raise InputError(f"checkpoints must hold integers, got dtype {arr.dtype}")
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
         raise InputError("checkpoints must hold whole iteration counts")
-    arr = arr.astype(np.int64)
-    if arr[0] < 1:
-        raise InputError(f"checkpoints must be >= 1 (t = 0 is always recorded), got {arr[0]}")
-    if np.any(np.diff(arr) <= 0):
-        i = int(np.argmax(np.diff(arr) <= 0))
+    # Range and order are checked before any cast to int64, and by comparison
+    # (not np.diff), so nothing can wrap around.
+    if np.any(arr < 1):
+        i = int(np.argmax(arr < 1))
+        raise InputError(f"checkpoints must be >= 1 (t = 0 is always recorded), got {arr[i]} at index {i}")
+    if np.any(arr > n_iter):
+        i = int(np.argmax(arr > n_iter))
+        raise InputError(f"checkpoints go beyond n_iter: {arr[i]} at index {i} > n_iter = {n_iter}")
+    order = arr[1:] <= arr[:-1]
+    if np.any(order):
+        i = int(np.argmax(order))
         raise InputError(
             f"checkpoints must be strictly increasing: entry {i + 1} ({arr[i + 1]}) follows {arr[i]}"
         )
-    if arr[-1] > n_iter:
-        raise InputError(f"checkpoints go beyond n_iter: last is {arr[-1]} > n_iter = {n_iter}")
+    arr = arr.astype(np.int64)
     if arr[-1] != n_iter:
         arr = np.append(arr, np.int64(n_iter))
     return arr, None

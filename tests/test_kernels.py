@@ -191,3 +191,18 @@ def test_kernels_callable_from_user_njit():
     np.testing.assert_allclose(out, ref.terms(w, X, y, 0.2)[1][0], rtol=1e-14)
     assert i == ref.draw_index(ref.replicate_key(7, 3), 123, 3)
     assert int(mixed) == ref.mix64(5)
+
+
+@given(problems(max_n=10, max_d=4, scale=1.0), st.floats(10.0, 300.0))
+def test_large_margins_match_reference(p, factor):
+    X, y, w, slope = p
+    w = w * factor
+    m = ref.margins(w, X)
+    assume(np.all(np.abs(m) < 650))  # exp stays finite; terms span ~1e-280..1e280
+    want_loss, want_grad = ref.loss_grad(w, X, y, slope)
+    s_loss, s_grad = ref.abs_scale(w, X, y, slope)
+    amp = 1 + np.abs(X).max() * np.abs(w).max() * X.shape[1]
+    out = np.empty_like(w)
+    _check_close(K.loss_grad(w, X, y, slope, out), want_loss, s_loss * amp)
+    _check_close(out, want_grad, s_grad * amp)
+    _check_close(K.excess_loss(w, X, y, slope), ref.excess_loss_fsum(w, X, y, slope), s_loss * amp)

@@ -99,3 +99,47 @@ def test_main_job_rejects_bad_option():
     res = subprocess.run([sys.executable, "-m", "fastbias", "--eta", "-1"], cwd=ROOT, capture_output=True,
                          text=True, timeout=600)
     assert res.returncode == 2 and "eta must be > 0" in res.stderr
+
+
+_INTERRUPT = textwrap.dedent(
+    """
+    import sys, time, warnings, numpy as np, fastbias as fb
+    from fastbias.datasets import example1
+    X, y, w0 = example1()
+    fb.gd(X, y, w0, eta=1.0, n_iter=10)  # compile or load the cache first
+    print("ready", flush=True)
+    tic = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tr = fb.gd(X, y, w0, eta=1.0, n_iter=10**12, checkpoints=1, chunk_seconds=0.2)
+    print("returned_after", time.perf_counter() - tic, flush=True)
+    tr.save(sys.argv[1])
+    print("warned", any("interrupted" in str(w.message) for w in caught), flush=True)
+    """
+)
+
+
+def test_ctrl_c_returns_what_was_computed(tmp_path):
+    import signal
+    import time
+
+    from fastbias import Trajectory
+
+    out = tmp_path / "partial.npz"
+    proc = subprocess.Popen([sys.executable, "-c", _INTERRUPT, str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    sent = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=60)
+    waited = time.perf_counter() - sent
+    assert proc.returncode == 0, rest
+    assert "warned True" in rest
+    assert waited < 30  # the loop returns to Python about every chunk_seconds
+    tr = Trajectory.load(out)
+    assert tr.meta["interrupted"]
+    assert tr.t[-1] > 10**6 and tr.t[-1] < 10**12  # the state when interrupted is kept
+    assert np.all(np.diff(tr.t) > 0)
+    assert np.all(np.isfinite(tr.loss))

@@ -91,10 +91,11 @@ def gd(
     slope = v.check_slope(slope)
     schedule, per_decade = v.as_checkpoints(checkpoints, n_iter)
     chunk_seconds = v.check_positive_float(chunk_seconds, "chunk_seconds")
+    progress = v.check_flag(progress, "progress")
     R = W.shape[0]
     if parallel == "auto":
         use_parallel = R == 1 and n >= PARALLEL_MIN_ROWS
-    elif isinstance(parallel, (bool, np.bool_)):
+    elif isinstance(parallel, (bool, np.bool_)) and np.ndim(parallel) == 0:
         if parallel and R != 1:
             raise InputError(f"parallel=True needs a single start, got inits with {R} rows")
         use_parallel = bool(parallel)
@@ -202,7 +203,7 @@ def _run_gd(X, y, W, schedule, args, use_parallel, progress, chunk_seconds) -> T
         t=t_rec[:rows].copy(),
         status=status_names(status),
         t_stop=t_stop,
-        n_samples=n,
+        labels=y.copy(),
         meta=meta,
         arrays={k: a[:rows].copy() for k, a in rec.items()},
     )

@@ -70,7 +70,8 @@ def sgd(
     Returns
     -------
     Trajectory
-        With ``w``, ``wbar`` (C, R, d), ``mean_wbar`` and ``se_wbar`` (C, d),
+        With ``w``, ``wbar`` (C, R, d), their replicate means ``mean_w``,
+        ``mean_wbar`` and standard errors ``se_w``, ``se_wbar`` (C, d),
         statistics of w (``loss``, ``region``, ...) and of wbar (``loss_wbar``,
         ``excess_wbar``, ...). A replicate whose iterate has no active sample
         (ReLU) is found at the next checkpoint, marked ``dead`` and frozen there;
@@ -87,6 +88,7 @@ def sgd(
     slope = v.check_slope(slope)
     schedule, per_decade = v.as_checkpoints(checkpoints, n_iter)
     chunk_seconds = v.check_positive_float(chunk_seconds, "chunk_seconds")
+    progress = v.check_flag(progress, "progress")
 
     check_initial_loss(X, y, w0[None, :], slope, "w0")
     W = np.tile(w0, (R, 1))
@@ -105,6 +107,8 @@ def sgd(
     rec_bar = {f"{k}_wbar": np.empty_like(rec[k]) for k in _STATS}
     rec.update(rec_bar)
     rec["wbar"] = np.empty((C, R, d))
+    rec["mean_w"] = np.empty((C, d))
+    rec["se_w"] = np.empty((C, d))
     rec["mean_wbar"] = np.empty((C, d))
     rec["se_wbar"] = np.empty((C, d))
     t_rec = np.zeros(C, dtype=np.int64)
@@ -169,9 +173,9 @@ def sgd(
             newly_dead = (status == OK) & (rec["region"][c] == REGION_DEAD)
             status[newly_dead] = DEAD
             t_stop[newly_dead] = t
-        wbar = rec["wbar"][c]
-        rec["mean_wbar"][c] = wbar.mean(axis=0)
-        rec["se_wbar"][c] = wbar.std(axis=0, ddof=1) / np.sqrt(R) if R > 1 else 0.0
+        for name in ("w", "wbar"):
+            rec[f"mean_{name}"][c] = rec[name][c].mean(axis=0)
+            rec[f"se_{name}"][c] = rec[name][c].std(axis=0, ddof=1) / np.sqrt(R) if R > 1 else 0.0
         ok = status == OK
         good["W"][ok], good["S"][ok], good["C"][ok] = W[ok], S[ok], Ccomp[ok]
         good["t"][ok] = t
@@ -189,7 +193,7 @@ def sgd(
         t=t_rec[:rows].copy(),
         status=status_names(status),
         t_stop=t_stop,
-        n_samples=n,
+        labels=y.copy(),
         meta=meta,
         arrays={k: a[:rows].copy() for k, a in rec.items()},
     )

@@ -37,8 +37,8 @@ class Trajectory:
         ``flips`` (samples crossing w.x = 0), ``sep_entries``, ``sep_exits``
         (entries into / exits from the separable region).
     SGD also records, for the running average wbar_t:
-        ``wbar``, ``mean_wbar`` and ``se_wbar`` (replicate mean and standard
-        error, (C, d)), and ``loss_wbar``, ``excess_wbar``, ``norm_wbar``,
+        ``wbar``, ``mean_w``, ``mean_wbar``, ``se_w``, ``se_wbar`` (replicate
+        means and standard errors, (C, d)), and ``loss_wbar``, ``excess_wbar``, ``norm_wbar``,
         ``region_wbar``, ``region_margin_wbar``, ``linear_margin_wbar``, ``mask_wbar``.
 
     Attributes
@@ -52,6 +52,8 @@ class Trajectory:
         iterate) or ``"dead"`` (no active sample: frozen).
     t_stop : numpy.ndarray
         Per replicate, the iteration at which it stopped, or -1.
+    labels : numpy.ndarray
+        The labels y (n,), so that masks can be read as J+ sets.
     meta : dict
         Arguments, seed, versions, wall time, ns per iteration, ...
     """
@@ -60,7 +62,7 @@ class Trajectory:
     t: np.ndarray
     status: np.ndarray
     t_stop: np.ndarray
-    n_samples: int
+    labels: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -83,19 +85,38 @@ class Trajectory:
         )
 
     @property
+    def n_samples(self) -> int:
+        """Number of samples n."""
+        return int(self.labels.size)
+
+    @property
     def replicates(self) -> int:
         """Number of replicates R."""
         return int(self.status.size)
 
+    def _per_replicate(self, prefix: str, of: str) -> np.ndarray:
+        key = prefix if of == "w" else f"{prefix}_{of}"
+        if of not in ("w", "wbar") or key not in self.arrays:
+            raise InputError(f"of must be 'w' or (for SGD) 'wbar', got {of!r} for a {self.algorithm} run")
+        return self.arrays[key]
+
     def region_names(self, of: str = "w") -> np.ndarray:
         """Region names (C, R) of ``w`` or ``wbar``."""
-        codes = self.arrays["region" if of == "w" else f"region_{of}"]
+        codes = self._per_replicate("region", of)
         return np.asarray(REGION_NAMES, dtype=object)[codes]
 
     def active(self, of: str = "w") -> np.ndarray:
         """Boolean activation pattern (C, R, n): w.x_i > 0 at each checkpoint."""
-        packed = self.arrays["mask" if of == "w" else f"mask_{of}"]
+        packed = self._per_replicate("mask", of)
         return np.unpackbits(packed, axis=-1, count=self.n_samples, bitorder="little").astype(bool)
+
+    def j_plus(self, of: str = "w") -> np.ndarray:
+        """J+ at each checkpoint: boolean (C, R, n), the active positive samples.
+
+        In the region W_J of Theorem 4.1 these are the samples whose local
+        max-margin direction w_J^+ the iterate is drawn to.
+        """
+        return self.active(of) & (self.labels > 0)
 
     def direction_error(self, target, of: str = "w") -> np.ndarray:
         """|| v / ||v|| - target / ||target|| || for the recorded vectors v.
@@ -106,22 +127,26 @@ class Trajectory:
         ----------
         target : array_like, shape (d,)
             The direction to compare with (normalised here).
-        of : {"w", "wbar", "mean_wbar"}
+        of : {"w", "wbar", "mean_w", "mean_wbar"}
             Which recorded vectors: the iterates, SGD's running averages, or
-            their replicate mean (the estimate of E[wbar_t]).
+            their replicate means (``mean_wbar`` estimates E[wbar_t]).
 
         Returns
         -------
         numpy.ndarray
-            (C, R) for ``w`` and ``wbar``, (C,) for ``mean_wbar``; NaN where v = 0
+            (C, R) for ``w`` and ``wbar``, (C,) for the means; NaN where v = 0
             (no direction).
         """
-        if of not in ("w", "wbar", "mean_wbar") or of not in self.arrays:
+        if of not in ("w", "wbar", "mean_w", "mean_wbar") or of not in self.arrays:
             raise InputError(f"of must name a recorded vector array of this run, got {of!r}")
         V = self.arrays[of]
-        u = np.asarray(target, dtype=np.float64)
+        try:
+            u = np.asarray(target, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"target must be a vector of real numbers, got {target!r}") from None
         if u.shape != (V.shape[-1],) or not np.all(np.isfinite(u)) or not np.any(u):
             raise InputError(f"target must be a finite non-zero vector of length {V.shape[-1]}")
+        u = u / np.max(np.abs(u))  # rescale first: the norm of 1e-200 or 1e200 vectors under/overflows
         u = u / np.linalg.norm(u)
         norms = np.linalg.norm(V, axis=-1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -135,7 +160,6 @@ class Trajectory:
         header = {
             "format": _FORMAT,
             "algorithm": self.algorithm,
-            "n_samples": self.n_samples,
             "meta": self.meta,
         }
         payload = {f"array_{k}": v for k, v in self.arrays.items()}
@@ -145,6 +169,7 @@ class Trajectory:
             t=self.t,
             status=self.status.astype(str),
             t_stop=self.t_stop,
+            labels=self.labels,
             **payload,
         )
         return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
@@ -153,8 +178,12 @@ class Trajectory:
     def load(cls, path: str | os.PathLike) -> Trajectory:
         """Read a trajectory written by :meth:`save`."""
         with np.load(path, allow_pickle=False) as f:
-            header = json.loads(str(f["header"]))
-            if header.get("format") != _FORMAT:
+            try:
+                header = json.loads(str(f["header"]))
+                fmt = header.get("format")
+            except (KeyError, ValueError, AttributeError):
+                fmt = None
+            if fmt != _FORMAT:
                 raise InputError(f"path {path!s} is not a fastbias trajectory file")
             arrays = {k[len("array_") :]: f[k] for k in f.files if k.startswith("array_")}
             return cls(
@@ -162,7 +191,7 @@ class Trajectory:
                 t=f["t"],
                 status=f["status"].astype(object),
                 t_stop=f["t_stop"],
-                n_samples=int(header["n_samples"]),
+                labels=f["labels"],
                 meta=header["meta"],
                 arrays=arrays,
             )
