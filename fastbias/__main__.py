@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     err = traj.direction_error(x1)[:, 0]
     regions = traj.region_names()[:, 0]
     print("GD on the paper's Example 1 (ReLU): x1 = (1, 0), x2 = (-0.5, 1) positive, "
-          "x3 = (-1, -0.5) negative; w0 = (1, -0.2)")
+          "x3 = (-1, -0.6) negative; w0 = (1, -0.2)")
     print(f"eta = {args.eta:g}; loss tends to n_-/n + 1/n = 2/3; direction to x1/||x1||\n")
     header = f"{'t':>12}  {'loss':>12}  {'||w||':>10}  {'dir. error':>11}  {'w.x2':>10}  region"
     print(header)
