@@ -22,7 +22,7 @@ import math
 import numpy as np
 from numba import prange
 
-from fastbias._jit import N_BLOCKS, jit, jit_parallel
+from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
 
 __all__ = [
     "accumulate_rows",
@@ -91,7 +91,7 @@ def accumulate_rows(
     return total
 
 
-@jit
+@jit_inline
 def tracked_rows(
     w: np.ndarray,
     X: np.ndarray,
