@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import fastbias as fb
 from fastbias.datasets import example1
 from fastbias.loops import steppers
-from fastbias.loops.gd import _initial_pattern
+from fastbias.loops.runs import GDRun
 from tests import reference as ref
 
 EX1 = example1()
@@ -84,11 +84,9 @@ def test_example2_keeps_flipping_in_every_decade():
 
 
 def _state(X, y, W):
-    active, sep = _initial_pattern(W, X, y)
-    return {
-        "W": W.copy(), "W_prev": W.copy(), "active": active, "counts": np.zeros((W.shape[0], 3), np.int64),
-        "sep": sep, "status": np.zeros(W.shape[0], np.int8), "t_stop": np.full(W.shape[0], -1, np.int64),
-    }
+    run = GDRun(X, y, W, eta=0.7, slope=0.0, times=np.array([0, 1]), per_decade=None, parallel=False)
+    return {"W": run.W, "W_prev": run.W_prev, "active": run.active, "counts": run.counts, "sep": run.sep,
+            "status": run.status, "t_stop": run.t_stop}
 
 
 def _advance(X, y, slope, eta, s, t0, t1):

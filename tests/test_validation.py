@@ -16,6 +16,7 @@ from fastbias import InputError
 # ``sgd`` under their modules' names.
 gd_module = importlib.import_module("fastbias.loops.gd")
 sgd_module = importlib.import_module("fastbias.loops.sgd")
+runs_module = importlib.import_module("fastbias.loops.runs")
 
 X = np.array([[1.0, 0.0], [-0.5, 1.0], [-1.0, -0.5]])
 Y = np.array([1.0, 1.0, -1.0])
@@ -55,15 +56,16 @@ def no_compiled(monkeypatch):
     def forbidden(*args, **kwargs):
         pytest.fail("compiled code ran before validation finished")
 
-    for module in (gd_module, sgd_module):
+    for module in (gd_module, sgd_module, runs_module):
         for name, obj in list(vars(module).items()):
             if isinstance(obj, numba.core.dispatcher.Dispatcher):
                 monkeypatch.setattr(module, name, forbidden)
-        monkeypatch.setattr(module, "run_schedule", forbidden)
+    for module in (gd_module, sgd_module):
+        monkeypatch.setattr(module, "finish", forbidden)
     # The names the brief singles out are certainly covered:
-    assert gd_module.gd_advance is forbidden
-    assert gd_module.gd_advance_parallel is forbidden
-    assert sgd_module.sgd_advance is forbidden
+    assert runs_module.gd_advance is forbidden
+    assert runs_module.gd_advance_parallel is forbidden
+    assert runs_module.sgd_advance is forbidden
 
 
 @pytest.fixture
@@ -73,9 +75,9 @@ def no_steppers(monkeypatch):
     def forbidden(*args, **kwargs):
         pytest.fail("a stepper ran on an input that should have been rejected")
 
-    monkeypatch.setattr(gd_module, "gd_advance", forbidden)
-    monkeypatch.setattr(gd_module, "gd_advance_parallel", forbidden)
-    monkeypatch.setattr(sgd_module, "sgd_advance", forbidden)
+    monkeypatch.setattr(runs_module, "gd_advance", forbidden)
+    monkeypatch.setattr(runs_module, "gd_advance_parallel", forbidden)
+    monkeypatch.setattr(runs_module, "sgd_advance", forbidden)
 
 
 def test_input_error_is_value_error():

@@ -10,13 +10,10 @@ import numpy as np
 from fastbias import _validate as v
 from fastbias.errors import InputError, StepSizeWarning
 from fastbias.kernels.neuron import loss as _loss
-from fastbias.kernels.neuron import margins as _margins
-from fastbias.loops.driver import run_schedule, status_names, versions
-from fastbias.loops.record import record_states
-from fastbias.loops.steppers import OK, OVERFLOW, gd_advance, gd_advance_parallel
+from fastbias.loops.runs import GDRun, Run
 from fastbias.loops.trajectory import Trajectory
 
-__all__ = ["PARALLEL_MIN_ROWS", "gd"]
+__all__ = ["PARALLEL_MIN_ROWS", "finish", "gd"]
 
 #: With ``parallel="auto"``, one replicate on at least this many rows uses the
 #: row-parallel gradient. The choice depends on the problem only, never on the
@@ -104,9 +101,22 @@ def gd(
 
     check_initial_loss(X, y, W, slope, "w0" if inits is None else "inits")
     _warn_step_size(X, y, W, slope, eta)
-    args = {"eta": eta, "n_iter": n_iter, "slope": slope, "replicates": R,
-            "checkpoints_per_decade": per_decade, "parallel": use_parallel}
-    return _run_gd(X, y, W, schedule, args, use_parallel, progress, chunk_seconds)
+    run = GDRun(X, y, W, eta=eta, slope=slope, times=np.concatenate(([0], schedule)),
+                per_decade=per_decade, parallel=use_parallel)
+    return finish(run, chunk_seconds=chunk_seconds, progress=progress)
+
+
+def finish(run: Run, *, chunk_seconds: float, progress: bool) -> Trajectory:
+    """Run to the end; on Ctrl-C warn and return what was computed, current state included."""
+    run.run(chunk_seconds=chunk_seconds, progress=progress)
+    if run.interrupted:
+        warnings.warn(
+            f"{run.algorithm} interrupted at t = {run.t}: returning the checkpoints recorded so far "
+            "and the current state",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return run.trajectory(include_current=run.interrupted)
 
 
 def check_initial_loss(X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, name: str) -> None:
@@ -130,97 +140,3 @@ def _warn_step_size(X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, e
             StepSizeWarning,
             stacklevel=3,
         )
-
-
-def _initial_pattern(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Activation pattern and separability of each start, as the stepper computes them."""
-    R, n = W.shape[0], X.shape[0]
-    active = np.empty((R, n), dtype=np.bool_)
-    sep = np.empty(R, dtype=np.bool_)
-    m = np.empty(n)
-    for r in range(R):
-        _margins(W[r], X, m)
-        active[r] = m > 0.0
-        sep[r] = bool(np.all(y * m > 0.0))
-    return active, sep
-
-
-def _run_gd(X, y, W, schedule, args, use_parallel, progress, chunk_seconds) -> Trajectory:
-    R, d = W.shape
-    n = X.shape[0]
-    slope = args["slope"]
-    eta = args["eta"]
-    active, sep = _initial_pattern(W, X, y)
-    W_prev = W.copy()
-    counts = np.zeros((R, 3), dtype=np.int64)
-    status = np.full(R, OK, dtype=np.int8)
-    t_stop = np.full(R, -1, dtype=np.int64)
-
-    times = np.concatenate(([0], schedule)).astype(np.int64)
-    rec = _allocate_records(times.size, R, n, d)
-    t_rec = np.zeros(times.size, dtype=np.int64)
-    extra_flips = np.empty(R, dtype=np.int64)
-    sep_now = np.empty(R, dtype=np.bool_)
-    step = gd_advance_parallel if use_parallel else gd_advance
-
-    def advance(t0: int, t1: int) -> None:
-        step(X, y, slope, eta, W, W_prev, active, counts, sep, status, t_stop, t0, t1)
-
-    def record_rows(c: int) -> None:
-        rec["w"][c] = W
-        record_states(
-            W, X, y, slope, active, True,
-            rec["loss"][c], rec["excess"][c], rec["norm"][c], rec["mask"][c], rec["region"][c],
-            rec["region_margin"][c], rec["linear_margin"][c], extra_flips, sep_now,
-        )
-
-    def record(c: int, t: int) -> None:
-        t_rec[c] = t
-        record_rows(c)
-        # The stepper's last step produced w_t without evaluating its loss; if
-        # that overflows, step back to w_{t-1} here, exactly as the stepper
-        # would at its next pass (so how the run is split changes nothing).
-        bad = (status == OK) & ~np.isfinite(rec["loss"][c])
-        if bad.any():
-            W[bad] = W_prev[bad]
-            status[bad] = OVERFLOW
-            t_stop[bad] = t - 1
-            record_rows(c)
-        # Counters cover w_0..w_t: the stepper has counted up to the last
-        # evaluated iterate; the recorder adds the step to w_t itself.
-        rec["flips"][c] = counts[:, 0] + extra_flips
-        rec["sep_entries"][c] = counts[:, 1] + (sep_now & ~sep)
-        rec["sep_exits"][c] = counts[:, 2] + (~sep_now & sep)
-
-    timing = run_schedule(
-        times, advance, record, lambda: bool(np.all(status != OK)),
-        chunk_seconds=chunk_seconds, progress=progress, desc="gd", replicates=R,
-    )
-    rows = timing.pop("rows")
-    meta = {"algorithm": "gd", "args": args, "versions": versions(), **timing}
-    return Trajectory(
-        algorithm="gd",
-        t=t_rec[:rows].copy(),
-        status=status_names(status),
-        t_stop=t_stop,
-        labels=y.copy(),
-        meta=meta,
-        arrays={k: a[:rows].copy() for k, a in rec.items()},
-    )
-
-
-def _allocate_records(C: int, R: int, n: int, d: int) -> dict[str, np.ndarray]:
-    nbytes = (n + 7) // 8
-    return {
-        "w": np.empty((C, R, d)),
-        "loss": np.empty((C, R)),
-        "excess": np.empty((C, R)),
-        "norm": np.empty((C, R)),
-        "mask": np.empty((C, R, nbytes), dtype=np.uint8),
-        "region": np.empty((C, R), dtype=np.int8),
-        "region_margin": np.empty((C, R)),
-        "linear_margin": np.empty((C, R)),
-        "flips": np.empty((C, R), dtype=np.int64),
-        "sep_entries": np.empty((C, R), dtype=np.int64),
-        "sep_exits": np.empty((C, R), dtype=np.int64),
-    }

@@ -5,18 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from fastbias import _validate as v
-from fastbias.kernels.rng import replicate_key
-from fastbias.loops.driver import run_schedule, status_names, versions
-from fastbias.loops.gd import _allocate_records, check_initial_loss
-from fastbias.loops.record import DEAD as REGION_DEAD
-from fastbias.loops.record import record_states
-from fastbias.loops.steppers import DEAD, OK, OVERFLOW, SGD_BLOCK, sgd_advance
+from fastbias.loops.gd import check_initial_loss, finish
+from fastbias.loops.runs import SGDRun
 from fastbias.loops.trajectory import Trajectory
 
 __all__ = ["sgd"]
-
-_STATS = ("loss", "excess", "norm", "mask", "region", "region_margin", "linear_margin")
-
 
 def sgd(
     X,
@@ -78,7 +71,7 @@ def sgd(
         its later averages are the exact continuation (the iterate no longer moves).
     """
     X, y = v.as_data(X, y)
-    n, d = X.shape
+    d = X.shape[1]
     w0 = v.as_vector(w0, "w0", d)
     n_iter = v.check_positive_int(n_iter, "n_iter")
     eta0 = v.check_positive_float(eta0, "eta0")
@@ -91,109 +84,6 @@ def sgd(
     progress = v.check_flag(progress, "progress")
 
     check_initial_loss(X, y, w0[None, :], slope, "w0")
-    W = np.tile(w0, (R, 1))
-    S = np.zeros((R, d))
-    Ccomp = np.zeros((R, d))
-    keys = np.array([replicate_key(np.uint64(seed), r) for r in range(R)], dtype=np.uint64)
-    status = np.full(R, OK, dtype=np.int8)
-    t_stop = np.full(R, -1, dtype=np.int64)
-    table = np.empty(min(SGD_BLOCK, n_iter))
-
-    times = np.concatenate(([0], schedule)).astype(np.int64)
-    C = times.size
-    rec = _allocate_records(C, R, n, d)
-    for k in ("flips", "sep_entries", "sep_exits"):
-        del rec[k]
-    rec_bar = {f"{k}_wbar": np.empty_like(rec[k]) for k in _STATS}
-    rec.update(rec_bar)
-    rec["wbar"] = np.empty((C, R, d))
-    rec["mean_w"] = np.empty((C, d))
-    rec["se_w"] = np.empty((C, d))
-    rec["mean_wbar"] = np.empty((C, d))
-    rec["se_wbar"] = np.empty((C, d))
-    t_rec = np.zeros(C, dtype=np.int64)
-    no_prev = np.zeros((R, 1), dtype=np.bool_)
-    scratch_i = np.empty(R, dtype=np.int64)
-    scratch_b = np.empty(R, dtype=np.bool_)
-
-    def advance(t0: int, t1: int) -> None:
-        sgd_advance(X, y, slope, eta0, alpha, keys, W, S, Ccomp, status, t_stop, table, t0, t1)
-
-    def averages(t: int) -> np.ndarray:
-        if t == 0:
-            return W.copy()
-        # A stopped replicate's sum ends at t_stop; a dead one's iterate stays
-        # put after that, so its average continues exactly.
-        stopped = status != OK
-        upto = np.where(stopped, t_stop, t).astype(np.float64)
-        total = S - Ccomp
-        dead = status == DEAD
-        total[dead] += (t - upto[dead])[:, None] * W[dead]
-        denom = np.where(dead, t, upto).astype(np.float64)
-        out = total / np.maximum(denom, 1.0)[:, None]
-        out[denom == 0] = W[denom == 0]  # stopped at its first step: wbar_0 = w_0
-        return out
-
-    def stats(c: int, V: np.ndarray, suffix: str) -> None:
-        record_states(
-            V, X, y, slope, no_prev, False,
-            rec[f"loss{suffix}"][c], rec[f"excess{suffix}"][c], rec[f"norm{suffix}"][c],
-            rec[f"mask{suffix}"][c], rec[f"region{suffix}"][c], rec[f"region_margin{suffix}"][c],
-            rec[f"linear_margin{suffix}"][c], scratch_i, scratch_b,
-        )
-
-    # State at the last checkpoint whose statistics were all finite: an
-    # overflowing replicate goes back there (the stepper sees only the sampled
-    # term, so it cannot know that another sample's loss overflowed).
-    good = {"W": W.copy(), "S": S.copy(), "C": Ccomp.copy(), "t": np.zeros(R, dtype=np.int64)}
-    rolled = np.zeros(R, dtype=np.bool_)
-
-    def record_rows(c: int, t: int) -> None:
-        stats(c, W, "")
-        wbar = averages(t)
-        rec["w"][c] = W
-        rec["wbar"][c] = wbar
-        stats(c, wbar, "_wbar")
-
-    def record(c: int, t: int) -> None:
-        t_rec[c] = t
-        record_rows(c, t)
-        finite = (
-            np.isfinite(rec["loss"][c]) & np.isfinite(rec["loss_wbar"][c])
-            & np.isfinite(rec["norm"][c]) & np.isfinite(rec["norm_wbar"][c])
-        )
-        bad = ~rolled & ((status == OVERFLOW) | ~finite)
-        if bad.any():
-            rolled[bad] = True
-            W[bad], S[bad], Ccomp[bad] = good["W"][bad], good["S"][bad], good["C"][bad]
-            status[bad] = OVERFLOW
-            t_stop[bad] = good["t"][bad]
-            record_rows(c, t)
-        if slope == 0.0:
-            newly_dead = (status == OK) & (rec["region"][c] == REGION_DEAD)
-            status[newly_dead] = DEAD
-            t_stop[newly_dead] = t
-        for name in ("w", "wbar"):
-            rec[f"mean_{name}"][c] = rec[name][c].mean(axis=0)
-            rec[f"se_{name}"][c] = rec[name][c].std(axis=0, ddof=1) / np.sqrt(R) if R > 1 else 0.0
-        ok = status == OK
-        good["W"][ok], good["S"][ok], good["C"][ok] = W[ok], S[ok], Ccomp[ok]
-        good["t"][ok] = t
-
-    timing = run_schedule(
-        times, advance, record, lambda: bool(np.all(status != OK)),
-        chunk_seconds=chunk_seconds, progress=progress, desc="sgd", replicates=R,
-    )
-    rows = timing.pop("rows")
-    args = {"n_iter": n_iter, "eta0": eta0, "alpha": alpha, "replicates": R, "seed": seed,
-            "slope": slope, "checkpoints_per_decade": per_decade}
-    meta = {"algorithm": "sgd", "args": args, "versions": versions(), **timing}
-    return Trajectory(
-        algorithm="sgd",
-        t=t_rec[:rows].copy(),
-        status=status_names(status),
-        t_stop=t_stop,
-        labels=y.copy(),
-        meta=meta,
-        arrays={k: a[:rows].copy() for k, a in rec.items()},
-    )
+    run = SGDRun(X, y, w0, R=R, eta0=eta0, alpha=alpha, seed=seed, slope=slope,
+                 times=np.concatenate(([0], schedule)), per_decade=per_decade)
+    return finish(run, chunk_seconds=chunk_seconds, progress=progress)

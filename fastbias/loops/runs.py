@@ -1,0 +1,482 @@
+"""Runs: the state of a GD or SGD run, advanced by compiled steppers between checkpoints.
+
+A run holds everything needed to continue it: iterates, running sums,
+counters, statuses, the checkpoint grid and what has been recorded so far.
+``state_dict()`` / ``from_state()`` round-trip it through plain arrays (for
+crash-safe saving), ``extend()`` moves the end further out, and ``run()``
+advances to the end in chunks of about ``chunk_seconds``.
+
+Recording happens only at the points of the checkpoint grid, and every state
+change outside the steppers (GD's step back from an overflowing iterate,
+SGD's roll-back and dead detection) happens only when recording. Steppers are
+exact under splitting, so a run interrupted anywhere and resumed from its
+state gives results bitwise equal to one never interrupted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from fastbias.errors import InputError
+from fastbias.kernels.neuron import margins as _margins
+from fastbias.kernels.rng import replicate_key
+from fastbias.loops.driver import status_names, versions
+from fastbias.loops.record import DEAD as REGION_DEAD
+from fastbias.loops.record import record_states
+from fastbias.loops.schedule import log_schedule
+from fastbias.loops.steppers import (
+    DEAD,
+    OK,
+    OVERFLOW,
+    SGD_BLOCK,
+    gd_advance,
+    gd_advance_parallel,
+    sgd_advance,
+)
+from fastbias.loops.trajectory import Trajectory
+
+__all__ = ["GDRun", "Run", "SGDRun", "run_from_state"]
+
+_STATS = ("loss", "excess", "norm", "mask", "region", "region_margin", "linear_margin")
+
+
+def _stat_arrays(C: int, R: int, n: int, suffix: str = "") -> dict[str, np.ndarray]:
+    nbytes = (n + 7) // 8
+    return {
+        f"loss{suffix}": np.zeros((C, R)),
+        f"excess{suffix}": np.zeros((C, R)),
+        f"norm{suffix}": np.zeros((C, R)),
+        f"mask{suffix}": np.zeros((C, R, nbytes), dtype=np.uint8),
+        f"region{suffix}": np.zeros((C, R), dtype=np.int8),
+        f"region_margin{suffix}": np.zeros((C, R)),
+        f"linear_margin{suffix}": np.zeros((C, R)),
+    }
+
+
+class Run:
+    """Common machinery of :class:`GDRun` and :class:`SGDRun`.
+
+    Attributes
+    ----------
+    t : int
+        Iterations done.
+    times : numpy.ndarray
+        The checkpoint grid, starting at 0 and ending at the run's end.
+    rows : int
+        How many checkpoints have been recorded (times[:rows]).
+    """
+
+    algorithm: ClassVar[str] = ""
+    _state_arrays: ClassVar[tuple[str, ...]] = ()
+    _params: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, R: int, times: np.ndarray, per_decade: int | None):
+        self.X, self.y = X, y
+        self.R = R
+        self.times = np.asarray(times, dtype=np.int64)
+        self.per_decade = per_decade
+        self.t = 0
+        self.rows = 0
+        self.status = np.full(R, OK, dtype=np.int8)
+        self.t_stop = np.full(R, -1, dtype=np.int64)
+        self.compute_seconds = 0.0
+        self.compile_seconds = 0.0
+        self.wall_seconds = 0.0
+        self.interrupted = False
+        self.rec = self._allocate(self.times.size)
+
+    # ------------------------------------------------------------ subclass API
+    def _allocate(self, C: int) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _advance(self, t0: int, t1: int) -> None:
+        raise NotImplementedError
+
+    def _record(self, c: int, t: int) -> None:
+        raise NotImplementedError
+
+    def _stats(self, target: dict[str, np.ndarray], c: int, t: int) -> None:
+        raise NotImplementedError
+
+    def _args(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._params}
+
+    # ------------------------------------------------------------ running
+    @property
+    def n_iter(self) -> int:
+        """The run's end."""
+        return int(self.times[-1])
+
+    @property
+    def finished(self) -> bool:
+        """Whether every checkpoint has been recorded."""
+        return self.rows == self.times.size
+
+    def all_stopped(self) -> bool:
+        """Whether no replicate is still running (overflow or dead everywhere)."""
+        return bool(np.all(self.status != OK))
+
+    def run(
+        self,
+        *,
+        chunk_seconds: float = 1.0,
+        progress: bool = False,
+        on_chunk: Callable[[Run], None] | None = None,
+        catch_interrupt: bool = True,
+    ) -> Run:
+        """Advance to the end, recording each checkpoint; returns self.
+
+        ``on_chunk(run)`` is called after every chunk and every checkpoint
+        (for saving state, printing progress). A Ctrl-C between chunks stops
+        the run with ``interrupted = True`` and its state intact (when
+        ``catch_interrupt``; otherwise the KeyboardInterrupt propagates after
+        the state is made consistent).
+        """
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=self.n_iter, initial=self.t, desc=self.algorithm, unit="it", unit_scale=True,
+                       dynamic_ncols=True)
+        chunk = 1024
+        start = time.perf_counter()
+        self.interrupted = False
+        try:
+            tic = time.perf_counter()
+            self._advance(self.t, self.t)  # an empty interval: compiles or loads from cache
+            self.compile_seconds = max(self.compile_seconds, time.perf_counter() - tic)
+            if self.rows == 0:
+                self._record(0, int(self.times[0]))
+                self.rows = 1
+            while self.rows < self.times.size:
+                target = int(self.times[self.rows])
+                while self.t < target:
+                    if self.all_stopped():
+                        self.t = target
+                        break
+                    t1 = min(target, self.t + chunk)
+                    tic = time.perf_counter()
+                    self._advance(self.t, t1)
+                    elapsed = time.perf_counter() - tic
+                    self.compute_seconds += elapsed
+                    if bar is not None:
+                        bar.update(t1 - self.t)
+                    if elapsed < 0.5 * chunk_seconds:
+                        chunk = min(chunk * 2, 1 << 40)
+                    elif elapsed > 2.0 * chunk_seconds and chunk > 1:
+                        chunk //= 2
+                    self.t = t1
+                    if on_chunk is not None and self.t < target:
+                        on_chunk(self)
+                self._record(self.rows, target)
+                self.rows += 1
+                if on_chunk is not None:
+                    on_chunk(self)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            if not catch_interrupt:
+                raise
+        finally:
+            self.wall_seconds += time.perf_counter() - start
+            if bar is not None:
+                bar.close()
+        return self
+
+    def extend(self, n_iter: int) -> None:
+        """Move the end to ``n_iter`` (> the current end) on the same checkpoint grid.
+
+        Recorded rows stay; the grid continues past the last recorded point, so
+        the checkpoints equal those of a run made long from the start wherever
+        both have a point.
+        """
+        if n_iter <= self.n_iter:
+            raise InputError(f"n_iter must exceed the run's end {self.n_iter}, got {n_iter}")
+        last = int(self.times[self.rows - 1]) if self.rows else 0
+        if self.per_decade is not None:
+            grid = log_schedule(n_iter, self.per_decade)
+        else:
+            grid = np.array([n_iter], dtype=np.int64)
+        new = np.concatenate((self.times[: max(self.rows, 1)], grid[grid > max(last, self.t)]))
+        new = np.unique(new)
+        rec = self._allocate(new.size)
+        for k, a in self.rec.items():
+            rec[k][: self.rows] = a[: self.rows]
+        self.rec = rec
+        self.times = new
+
+    # ------------------------------------------------------------ results
+    def meta(self) -> dict[str, Any]:
+        """Arguments, versions and timing."""
+        done = max(self.t, 0) * self.R
+        return {
+            "algorithm": self.algorithm,
+            "args": {**self._args(), "replicates": self.R, "n_iter": self.n_iter,
+                     "checkpoints_per_decade": self.per_decade},
+            "versions": versions(),
+            "wall_seconds": self.wall_seconds,
+            "compute_seconds": self.compute_seconds,
+            "compile_seconds": self.compile_seconds,
+            "ns_per_iteration": (self.compute_seconds / done * 1e9) if done else float("nan"),
+            "interrupted": self.interrupted,
+        }
+
+    def trajectory(self, *, include_current: bool = False) -> Trajectory:
+        """The recorded checkpoints as a :class:`Trajectory`.
+
+        With ``include_current``, a run stopped between checkpoints (Ctrl-C)
+        adds its current state as a last row, when all its values are finite.
+        """
+        rows = self.rows
+        arrays = {k: a[:rows].copy() for k, a in self.rec.items()}
+        t = self.times[:rows].copy()
+        if include_current and rows and self.t > t[-1]:
+            extra = self._allocate(1)
+            self._stats(extra, 0, self.t)
+            if all(np.all(np.isfinite(a)) for a in extra.values() if a.dtype.kind == "f"):
+                arrays = {k: np.concatenate((arrays[k], extra[k])) for k in arrays}
+                t = np.append(t, np.int64(self.t))
+        return Trajectory(
+            algorithm=self.algorithm,
+            t=t,
+            status=status_names(self.status),
+            t_stop=self.t_stop.copy(),
+            labels=self.y.copy(),
+            meta=self.meta(),
+            arrays=arrays,
+        )
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Everything needed to continue the run, as plain arrays (no data X, y)."""
+        out: dict[str, np.ndarray] = {
+            "algorithm": np.array(self.algorithm),
+            "t": np.array(self.t, dtype=np.int64),
+            "rows": np.array(self.rows, dtype=np.int64),
+            "times": self.times.copy(),
+            "per_decade": np.array(-1 if self.per_decade is None else self.per_decade, dtype=np.int64),
+            "R": np.array(self.R, dtype=np.int64),
+            "status": self.status.copy(),
+            "t_stop": self.t_stop.copy(),
+            "timing": np.array([self.compute_seconds, self.compile_seconds, self.wall_seconds]),
+        }
+        for name in self._params:
+            out[f"param_{name}"] = np.array(getattr(self, name))
+        for name in self._state_arrays:
+            out[f"state_{name}"] = getattr(self, name).copy()
+        for k, a in self.rec.items():
+            out[f"rec_{k}"] = a[: self.rows].copy()
+        return out
+
+    @classmethod
+    def _restore(cls, run: Run, state: dict[str, np.ndarray]) -> Run:
+        run.t = int(state["t"])
+        run.rows = int(state["rows"])
+        run.status = state["status"].copy()
+        run.t_stop = state["t_stop"].copy()
+        run.compute_seconds, run.compile_seconds, run.wall_seconds = (float(x) for x in state["timing"])
+        for name in cls._state_arrays:
+            setattr(run, name, state[f"state_{name}"].copy())
+        for k in run.rec:
+            run.rec[k][: run.rows] = state[f"rec_{k}"]
+        return run
+
+
+class GDRun(Run):
+    """State of a GD run over R starts (see :func:`fastbias.gd`)."""
+
+    algorithm = "gd"
+    _state_arrays = ("W", "W_prev", "active", "counts", "sep")
+    _params = ("eta", "slope", "parallel")
+
+    def __init__(self, X, y, W, *, eta: float, slope: float, times, per_decade, parallel: bool):
+        super().__init__(X, y, W.shape[0], times, per_decade)
+        self.eta, self.slope, self.parallel = float(eta), float(slope), bool(parallel)
+        self.W = W.copy()
+        self.W_prev = W.copy()
+        R, n = W.shape[0], X.shape[0]
+        self.active = np.empty((R, n), dtype=np.bool_)
+        self.sep = np.empty(R, dtype=np.bool_)
+        m = np.empty(n)
+        for r in range(R):
+            _margins(self.W[r], X, m)
+            self.active[r] = m > 0.0
+            self.sep[r] = bool(np.all(y * m > 0.0))
+        self.counts = np.zeros((R, 3), dtype=np.int64)
+        self._extra_flips = np.empty(R, dtype=np.int64)
+        self._sep_now = np.empty(R, dtype=np.bool_)
+
+    def _allocate(self, C: int) -> dict[str, np.ndarray]:
+        R, n, d = self.R, self.X.shape[0], self.X.shape[1]
+        return {
+            "w": np.zeros((C, R, d)),
+            **_stat_arrays(C, R, n),
+            "flips": np.zeros((C, R), dtype=np.int64),
+            "sep_entries": np.zeros((C, R), dtype=np.int64),
+            "sep_exits": np.zeros((C, R), dtype=np.int64),
+        }
+
+    def _advance(self, t0: int, t1: int) -> None:
+        step = gd_advance_parallel if self.parallel else gd_advance
+        step(self.X, self.y, self.slope, self.eta, self.W, self.W_prev, self.active, self.counts, self.sep,
+             self.status, self.t_stop, t0, t1)
+
+    def _stats(self, target: dict[str, np.ndarray], c: int, t: int) -> None:
+        target["w"][c] = self.W
+        record_states(
+            self.W, self.X, self.y, self.slope, self.active, True,
+            target["loss"][c], target["excess"][c], target["norm"][c], target["mask"][c], target["region"][c],
+            target["region_margin"][c], target["linear_margin"][c], self._extra_flips, self._sep_now,
+        )
+        # Counters cover w_0..w_t: the stepper has counted up to the last
+        # evaluated iterate; the recorder adds the step to w_t itself.
+        target["flips"][c] = self.counts[:, 0] + self._extra_flips
+        target["sep_entries"][c] = self.counts[:, 1] + (self._sep_now & ~self.sep)
+        target["sep_exits"][c] = self.counts[:, 2] + (~self._sep_now & self.sep)
+
+    def _record(self, c: int, t: int) -> None:
+        self._stats(self.rec, c, t)
+        # The stepper's last step produced w_t without evaluating its loss; if
+        # that overflows, step back to w_{t-1} here, exactly as the stepper
+        # would at its next pass (so how the run is split changes nothing).
+        bad = (self.status == OK) & ~np.isfinite(self.rec["loss"][c])
+        if bad.any():
+            self.W[bad] = self.W_prev[bad]
+            self.status[bad] = OVERFLOW
+            self.t_stop[bad] = t - 1
+            self._stats(self.rec, c, t)
+
+    @classmethod
+    def from_state(cls, X, y, state: dict[str, np.ndarray]) -> GDRun:
+        """Rebuild a run saved by :meth:`state_dict` (with the same X, y)."""
+        W = state["state_W"]
+        pd = int(state["per_decade"])
+        run = cls(X, y, W, eta=float(state["param_eta"]), slope=float(state["param_slope"]),
+                  times=state["times"], per_decade=None if pd < 0 else pd,
+                  parallel=bool(state["param_parallel"]))
+        return cls._restore(run, state)
+
+
+class SGDRun(Run):
+    """State of an SGD run with R replicates (see :func:`fastbias.sgd`)."""
+
+    algorithm = "sgd"
+    _state_arrays = ("W", "S", "C", "good_W", "good_S", "good_C", "good_t", "rolled")
+    _params = ("eta0", "alpha", "seed", "slope")
+
+    def __init__(self, X, y, w0, *, R: int, eta0: float, alpha: float, seed: int, slope: float, times,
+                 per_decade):
+        super().__init__(X, y, R, times, per_decade)
+        self.eta0, self.alpha, self.seed, self.slope = float(eta0), float(alpha), int(seed), float(slope)
+        d = X.shape[1]
+        self.W = np.tile(w0, (R, 1))
+        self.S = np.zeros((R, d))
+        self.C = np.zeros((R, d))
+        # State at the last checkpoint whose statistics were all finite: an
+        # overflowing replicate goes back there (the stepper sees only the
+        # sampled term, so it cannot know that another sample's loss overflowed).
+        self.good_W, self.good_S, self.good_C = self.W.copy(), self.S.copy(), self.C.copy()
+        self.good_t = np.zeros(R, dtype=np.int64)
+        self.rolled = np.zeros(R, dtype=np.bool_)
+        self.keys = np.array([replicate_key(np.uint64(self.seed), r) for r in range(R)], dtype=np.uint64)
+        self._table = np.empty(SGD_BLOCK)
+        self._no_prev = np.zeros((R, 1), dtype=np.bool_)
+        self._scratch_i = np.empty(R, dtype=np.int64)
+        self._scratch_b = np.empty(R, dtype=np.bool_)
+
+    def _allocate(self, C: int) -> dict[str, np.ndarray]:
+        R, n, d = self.R, self.X.shape[0], self.X.shape[1]
+        return {
+            "w": np.zeros((C, R, d)),
+            "wbar": np.zeros((C, R, d)),
+            "mean_w": np.zeros((C, d)),
+            "se_w": np.zeros((C, d)),
+            "mean_wbar": np.zeros((C, d)),
+            "se_wbar": np.zeros((C, d)),
+            **_stat_arrays(C, R, n),
+            **_stat_arrays(C, R, n, "_wbar"),
+        }
+
+    def _advance(self, t0: int, t1: int) -> None:
+        sgd_advance(self.X, self.y, self.slope, self.eta0, self.alpha, self.keys, self.W, self.S, self.C,
+                    self.status, self.t_stop, self._table, t0, t1)
+
+    def _averages(self, t: int) -> np.ndarray:
+        if t == 0:
+            return self.W.copy()
+        # A stopped replicate's sum ends at t_stop; a dead one's iterate stays
+        # put after that, so its average continues exactly.
+        stopped = self.status != OK
+        upto = np.where(stopped, self.t_stop, t).astype(np.float64)
+        total = self.S - self.C
+        dead = self.status == DEAD
+        total[dead] += (t - upto[dead])[:, None] * self.W[dead]
+        denom = np.where(dead, t, upto).astype(np.float64)
+        out = total / np.maximum(denom, 1.0)[:, None]
+        out[denom == 0] = self.W[denom == 0]  # stopped at its first step: wbar_0 = w_0
+        return out
+
+    def _stat_rows(self, target: dict[str, np.ndarray], c: int, V: np.ndarray, suffix: str) -> None:
+        record_states(
+            V, self.X, self.y, self.slope, self._no_prev, False,
+            target[f"loss{suffix}"][c], target[f"excess{suffix}"][c], target[f"norm{suffix}"][c],
+            target[f"mask{suffix}"][c], target[f"region{suffix}"][c], target[f"region_margin{suffix}"][c],
+            target[f"linear_margin{suffix}"][c], self._scratch_i, self._scratch_b,
+        )
+
+    def _stats(self, target: dict[str, np.ndarray], c: int, t: int) -> None:
+        wbar = self._averages(t)
+        target["w"][c] = self.W
+        target["wbar"][c] = wbar
+        self._stat_rows(target, c, self.W, "")
+        self._stat_rows(target, c, wbar, "_wbar")
+        for name in ("w", "wbar"):
+            target[f"mean_{name}"][c] = target[name][c].mean(axis=0)
+            target[f"se_{name}"][c] = (
+                target[name][c].std(axis=0, ddof=1) / np.sqrt(self.R) if self.R > 1 else 0.0
+            )
+
+    def _record(self, c: int, t: int) -> None:
+        rec = self.rec
+        self._stats(rec, c, t)
+        finite = (
+            np.isfinite(rec["loss"][c]) & np.isfinite(rec["loss_wbar"][c])
+            & np.isfinite(rec["norm"][c]) & np.isfinite(rec["norm_wbar"][c])
+        )
+        bad = ~self.rolled & ((self.status == OVERFLOW) | ~finite)
+        if bad.any():
+            self.rolled[bad] = True
+            self.W[bad], self.S[bad], self.C[bad] = self.good_W[bad], self.good_S[bad], self.good_C[bad]
+            self.status[bad] = OVERFLOW
+            self.t_stop[bad] = self.good_t[bad]
+        if self.slope == 0.0:
+            dead = (self.status == OK) & (rec["region"][c] == REGION_DEAD)
+            self.status[dead] = DEAD
+            self.t_stop[dead] = t
+        if bad.any():
+            self._stats(rec, c, t)
+        ok = self.status == OK
+        self.good_W[ok], self.good_S[ok], self.good_C[ok] = self.W[ok], self.S[ok], self.C[ok]
+        self.good_t[ok] = t
+
+    @classmethod
+    def from_state(cls, X, y, state: dict[str, np.ndarray]) -> SGDRun:
+        """Rebuild a run saved by :meth:`state_dict` (with the same X, y)."""
+        pd = int(state["per_decade"])
+        run = cls(X, y, state["state_W"][0], R=int(state["R"]), eta0=float(state["param_eta0"]),
+                  alpha=float(state["param_alpha"]), seed=int(state["param_seed"]),
+                  slope=float(state["param_slope"]), times=state["times"], per_decade=None if pd < 0 else pd)
+        return cls._restore(run, state)
+
+
+def run_from_state(X, y, state: dict[str, np.ndarray]) -> Run:
+    """Rebuild a GD or SGD run from :meth:`Run.state_dict` output."""
+    kind = str(state["algorithm"])
+    if kind == "gd":
+        return GDRun.from_state(X, y, state)
+    if kind == "sgd":
+        return SGDRun.from_state(X, y, state)
+    raise InputError(f"state holds an unknown algorithm {kind!r}")
