@@ -17,12 +17,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from fastbias.errors import FastbiasError, InputError, NotSeparableError, StepSizeWarning
+from fastbias.errors import FastbiasError, InputError, ModelWarning, NotSeparableError, StepSizeWarning
 from fastbias.loops import Trajectory, gd, log_schedule, sgd
+from fastbias.models import Network
 
 __all__ = [
     "FastbiasError",
     "InputError",
+    "ModelWarning",
+    "Network",
     "NotSeparableError",
     "StepSizeWarning",
     "Trajectory",

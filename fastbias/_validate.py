@@ -18,6 +18,7 @@ __all__ = [
     "as_checkpoints",
     "as_data",
     "as_inits",
+    "as_matrix",
     "as_vector",
     "check_nonnegative_float",
     "check_positive_float",
@@ -75,6 +76,16 @@ def as_vector(w, name: str, d: int) -> np.ndarray:
     if w.shape[0] != d:
         raise InputError(f"{name} has length {w.shape[0]} but X has {d} columns")
     return w.copy()
+
+
+def as_matrix(value, name: str, shape: tuple) -> np.ndarray:
+    """A finite float64 copy of an array of the given shape (``None`` entries: any size >= 1)."""
+    arr = _as_float_array(value, name, len(shape))
+    for got, want in zip(arr.shape, shape, strict=True):
+        if (want is None and got < 1) or (want is not None and got != want):
+            spec = "(" + ", ".join("R" if w is None else str(w) for w in shape) + ")"
+            raise InputError(f"{name} must have shape {spec} (d = columns of X, K = len(v)), got {arr.shape}")
+    return arr.copy()
 
 
 def as_inits(inits, d: int) -> np.ndarray:

@@ -6,7 +6,7 @@ already catch ``ValueError`` keep working.
 
 from __future__ import annotations
 
-__all__ = ["FastbiasError", "InputError", "NotSeparableError", "StepSizeWarning"]
+__all__ = ["FastbiasError", "InputError", "ModelWarning", "NotSeparableError", "StepSizeWarning"]
 
 
 class FastbiasError(ValueError):
@@ -23,3 +23,7 @@ class NotSeparableError(FastbiasError):
 
 class StepSizeWarning(UserWarning):
     """The step size exceeds the local smoothness bound the theory assumes."""
+
+
+class ModelWarning(UserWarning):
+    """A model is valid but outside the assumptions of the paper's theorems."""

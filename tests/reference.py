@@ -152,3 +152,25 @@ def region(w, X, y):
     if np.all(y * m > 0):
         return "separable"
     return "local"
+
+
+# ---------------------------------------------------------------- networks
+def net_preactivations(W, X) -> np.ndarray:
+    """(n, K) pre-activations, each an in-order sum (as the kernels decide ties)."""
+    return np.stack([margins(np.ascontiguousarray(W[:, k]), X) for k in range(W.shape[1])], axis=1)
+
+
+def net_loss_grad(W, v, X, y, slope):
+    """Mean loss and (d, K) gradient of f(x) = sum_k v_k sigma(w_k.x)."""
+    Z = net_preactivations(W, X)
+    f = sigma(Z, slope) @ v
+    e = np.exp(-y * f)
+    coef = (-(y * e))[:, None] * dsigma(Z, slope) * v[None, :]  # (n, K)
+    return float(np.mean(e)), X.T @ coef / len(y)
+
+
+def net_abs_scale(W, v, X, y, slope):
+    Z = net_preactivations(W, X)
+    e = np.exp(-y * (sigma(Z, slope) @ v))
+    coef = np.abs(e[:, None] * dsigma(Z, slope) * v[None, :])
+    return float(np.mean(e)), np.abs(X).T @ coef / len(y)

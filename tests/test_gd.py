@@ -90,7 +90,7 @@ def _state(X, y, W):
 
 
 def _advance(X, y, slope, eta, s, t0, t1):
-    steppers.gd_advance(X, y, slope, eta, s["W"], s["W_prev"], s["active"], s["counts"], s["sep"],
+    steppers.gd_advance(steppers.NEURON, X, y, slope, np.ones(1), eta, s["W"], s["W_prev"], s["active"], s["counts"], s["sep"],
                         s["status"], s["t_stop"], t0, t1)
 
 

@@ -25,11 +25,14 @@ from fastbias.errors import InputError
 from fastbias.kernels.neuron import margins as _margins
 from fastbias.kernels.rng import replicate_key
 from fastbias.loops.driver import status_names, versions
+from fastbias.loops.netrecord import net_record_states
 from fastbias.loops.record import DEAD as REGION_DEAD
 from fastbias.loops.record import record_states
 from fastbias.loops.schedule import log_schedule
 from fastbias.loops.steppers import (
     DEAD,
+    NETWORK,
+    NEURON,
     OK,
     OVERFLOW,
     SGD_BLOCK,
@@ -57,6 +60,48 @@ def _stat_arrays(C: int, R: int, n: int, suffix: str = "") -> dict[str, np.ndarr
     }
 
 
+def _net_arrays(C: int, R: int, suffix: str = "") -> dict[str, np.ndarray]:
+    return {
+        f"loss{suffix}": np.zeros((C, R)),
+        f"excess{suffix}": np.zeros((C, R)),
+        f"norm{suffix}": np.zeros((C, R)),
+        f"output_margin{suffix}": np.zeros((C, R)),
+        f"separable{suffix}": np.zeros((C, R), dtype=np.bool_),
+    }
+
+
+class _Patterns:
+    """Activation patterns (n, ceil(K/8)) per replicate, stored only when they change."""
+
+    def __init__(self, R: int, n: int, K: int):
+        self.store: list[np.ndarray] = []
+        self.last = np.full(R, -1, dtype=np.int64)
+        self.scratch = np.zeros((R, n, (K + 7) // 8), dtype=np.uint8)
+
+    def ids(self, store: bool = True) -> np.ndarray:
+        """Ids of the current scratch patterns, appending those that changed (when ``store``)."""
+        out = self.last.copy()
+        for r in range(self.last.size):
+            if out[r] < 0 or not np.array_equal(self.store[out[r]], self.scratch[r]):
+                if not store:
+                    return np.full_like(out, -1)
+                self.store.append(self.scratch[r].copy())
+                out[r] = len(self.store) - 1
+        self.last = out
+        return out
+
+    def stacked(self, n: int, K: int) -> np.ndarray:
+        kb = (K + 7) // 8
+        return np.stack(self.store) if self.store else np.zeros((0, n, kb), dtype=np.uint8)
+
+
+def _class_stats(packed: np.ndarray, K: int) -> tuple[int, bool]:
+    """Number of pattern classes and whether two classes share an active unit."""
+    classes = np.unique(packed, axis=0)
+    units = np.unpackbits(classes, axis=1, count=K, bitorder="little")
+    return int(classes.shape[0]), bool(np.any(units.sum(axis=0) > 1))
+
+
 class Run:
     """Common machinery of :class:`GDRun` and :class:`SGDRun`.
 
@@ -74,8 +119,13 @@ class Run:
     _state_arrays: ClassVar[tuple[str, ...]] = ()
     _params: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, R: int, times: np.ndarray, per_decade: int | None):
+    def __init__(self, X: np.ndarray, y: np.ndarray, R: int, times: np.ndarray, per_decade: int | None,
+                 v: np.ndarray | None = None):
         self.X, self.y = X, y
+        self.model = NEURON if v is None else NETWORK
+        self.v = np.ones(1) if v is None else np.ascontiguousarray(v, dtype=np.float64)
+        self.K = 1 if v is None else self.v.size
+        self.patterns = _Patterns(R, X.shape[0], self.K) if v is not None else None
         self.R = R
         self.times = np.asarray(times, dtype=np.int64)
         self.per_decade = per_decade
@@ -215,7 +265,9 @@ class Run:
         return {
             "algorithm": self.algorithm,
             "args": {**self._args(), "replicates": self.R, "n_iter": self.n_iter,
-                     "checkpoints_per_decade": self.per_decade},
+                     "checkpoints_per_decade": self.per_decade,
+                     "model": "network" if self.model == NETWORK else "neuron",
+                     **({"v": self.v.tolist()} if self.model == NETWORK else {})},
             "versions": versions(),
             "wall_seconds": self.wall_seconds,
             "compute_seconds": self.compute_seconds,
@@ -232,11 +284,17 @@ class Run:
         """
         rows = self.rows
         arrays = {k: a[:rows].copy() for k, a in self.rec.items()}
+        extra_arrays: dict[str, np.ndarray] = {}
+        if self.model == NETWORK:
+            extra_arrays["patterns"] = self.patterns.stacked(self.X.shape[0], self.K)
+            extra_arrays["v"] = self.v.copy()
         t = self.times[:rows].copy()
         if include_current and rows and self.t > t[-1]:
             extra = self._allocate(1)
-            self._stats(extra, 0, self.t)
-            if all(np.all(np.isfinite(a)) for a in extra.values() if a.dtype.kind == "f"):
+            self._stats(extra, 0, self.t, store=False)
+            if all(np.all(np.isfinite(a)) for a in extra.values() if a.dtype.kind == "f") and (
+                self.model != NETWORK or np.all(extra["pattern_id"] >= 0)
+            ):
                 arrays = {k: np.concatenate((arrays[k], extra[k])) for k in arrays}
                 t = np.append(t, np.int64(self.t))
         return Trajectory(
@@ -246,8 +304,43 @@ class Run:
             t_stop=self.t_stop.copy(),
             labels=self.y.copy(),
             meta=self.meta(),
-            arrays=arrays,
+            arrays={**self._shaped(arrays), **extra_arrays},
         )
+
+    def _shaped(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Network parameter arrays as (..., d, K) matrices instead of flat vectors."""
+        if self.model != NETWORK:
+            return arrays
+        d, K = self.X.shape[1], self.K
+        return {k: (a.reshape((*a.shape[:-1], d, K)) if k in ("w", "wbar", "mean_w", "mean_wbar", "se_w",
+                                                             "se_wbar") else a)
+                for k, a in arrays.items()}
+
+    def _net_rows(self, target: dict[str, np.ndarray], c: int, V: np.ndarray, suffix: str) -> None:
+        """Network statistics of the R flat parameter vectors ``V``; patterns land in the scratch."""
+        floor = 0
+        if self.slope == 0.0 and np.all(self.v > 0):
+            floor = 1
+        elif self.slope == 0.0 and np.all(self.v < 0):
+            floor = 2
+        net_record_states(
+            V, self.v, self.X, self.y, self.slope, floor, target[f"loss{suffix}"][c],
+            target[f"excess{suffix}"][c], target[f"norm{suffix}"][c], target[f"output_margin{suffix}"][c],
+            target[f"separable{suffix}"][c], self.patterns.scratch,
+        )
+
+    def _net_patterns(self, target: dict[str, np.ndarray], c: int, store: bool) -> None:
+        """Pattern ids (stored on change), class counts and shared-unit flags of the iterates."""
+        target["pattern_id"][c] = self.patterns.ids(store)
+        for r in range(self.R):
+            classes, shared = _class_stats(self.patterns.scratch[r], self.K)
+            target["n_classes"][c, r], target["shared_unit"][c, r] = classes, shared
+
+    def _net_current_active(self) -> np.ndarray:
+        """The scratch patterns as (R, n*K) booleans."""
+        n = self.X.shape[0]
+        bits = np.unpackbits(self.patterns.scratch, axis=2, count=self.K, bitorder="little")
+        return bits.reshape(self.R, n * self.K).astype(bool)
 
     # ------------------------------------------------------------ state
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -269,6 +362,10 @@ class Run:
             out[f"state_{name}"] = getattr(self, name).copy()
         for k, a in self.rec.items():
             out[f"rec_{k}"] = a[: self.rows].copy()
+        if self.model == NETWORK:
+            out["v"] = self.v.copy()
+            out["patterns_store"] = self.patterns.stacked(self.X.shape[0], self.K)
+            out["patterns_last"] = self.patterns.last.copy()
         return out
 
     @classmethod
@@ -282,6 +379,9 @@ class Run:
             setattr(run, name, state[f"state_{name}"].copy())
         for k in run.rec:
             run.rec[k][: run.rows] = state[f"rec_{k}"]
+        if run.model == NETWORK:
+            run.patterns.store = list(state["patterns_store"])
+            run.patterns.last = state["patterns_last"].copy()
         return run
 
 
@@ -292,12 +392,21 @@ class GDRun(Run):
     _state_arrays = ("W", "W_prev", "active", "counts", "sep")
     _params = ("eta", "slope", "parallel")
 
-    def __init__(self, X, y, W, *, eta: float, slope: float, times, per_decade, parallel: bool):
-        super().__init__(X, y, W.shape[0], times, per_decade)
+    def __init__(self, X, y, W, *, eta: float, slope: float, times, per_decade, parallel: bool, v=None):
+        super().__init__(X, y, W.shape[0], times, per_decade, v)
         self.eta, self.slope, self.parallel = float(eta), float(slope), bool(parallel)
-        self.W = W.copy()
-        self.W_prev = W.copy()
         R, n = W.shape[0], X.shape[0]
+        self.W = np.ascontiguousarray(W.reshape(R, -1), dtype=np.float64).copy()
+        self.W_prev = self.W.copy()
+        self.counts = np.zeros((R, 3), dtype=np.int64)
+        self._extra_flips = np.empty(R, dtype=np.int64)
+        self._sep_now = np.empty(R, dtype=np.bool_)
+        if self.model == NETWORK:
+            tmp = _net_arrays(1, R)
+            self._net_rows(tmp, 0, self.W, "")
+            self.active = self._net_current_active()
+            self.sep = tmp["separable"][0].copy()
+            return
         self.active = np.empty((R, n), dtype=np.bool_)
         self.sep = np.empty(R, dtype=np.bool_)
         m = np.empty(n)
@@ -305,32 +414,41 @@ class GDRun(Run):
             _margins(self.W[r], X, m)
             self.active[r] = m > 0.0
             self.sep[r] = bool(np.all(y * m > 0.0))
-        self.counts = np.zeros((R, 3), dtype=np.int64)
-        self._extra_flips = np.empty(R, dtype=np.int64)
-        self._sep_now = np.empty(R, dtype=np.bool_)
 
     def _allocate(self, C: int) -> dict[str, np.ndarray]:
-        R, n, d = self.R, self.X.shape[0], self.X.shape[1]
-        return {
-            "w": np.zeros((C, R, d)),
-            **_stat_arrays(C, R, n),
+        R, n = self.R, self.X.shape[0]
+        P = self.X.shape[1] * self.K
+        counters = {
             "flips": np.zeros((C, R), dtype=np.int64),
             "sep_entries": np.zeros((C, R), dtype=np.int64),
             "sep_exits": np.zeros((C, R), dtype=np.int64),
         }
+        if self.model == NETWORK:
+            return {"w": np.zeros((C, R, P)), **_net_arrays(C, R), **counters,
+                    "pattern_id": np.zeros((C, R), dtype=np.int64),
+                    "n_classes": np.zeros((C, R), dtype=np.int64),
+                    "shared_unit": np.zeros((C, R), dtype=np.bool_)}
+        return {"w": np.zeros((C, R, P)), **_stat_arrays(C, R, n), **counters}
 
     def _advance(self, t0: int, t1: int) -> None:
         step = gd_advance_parallel if self.parallel else gd_advance
-        step(self.X, self.y, self.slope, self.eta, self.W, self.W_prev, self.active, self.counts, self.sep,
-             self.status, self.t_stop, t0, t1)
+        step(self.model, self.X, self.y, self.slope, self.v, self.eta, self.W, self.W_prev, self.active,
+             self.counts, self.sep, self.status, self.t_stop, t0, t1)
 
-    def _stats(self, target: dict[str, np.ndarray], c: int, t: int) -> None:
+    def _stats(self, target: dict[str, np.ndarray], c: int, t: int, store: bool = True) -> None:
         target["w"][c] = self.W
-        record_states(
-            self.W, self.X, self.y, self.slope, self.active, True,
-            target["loss"][c], target["excess"][c], target["norm"][c], target["mask"][c], target["region"][c],
-            target["region_margin"][c], target["linear_margin"][c], self._extra_flips, self._sep_now,
-        )
+        if self.model == NETWORK:
+            self._net_rows(target, c, self.W, "")
+            self._net_patterns(target, c, store)
+            self._extra_flips[:] = np.sum(self._net_current_active() != self.active, axis=1)
+            self._sep_now[:] = target["separable"][c]
+        else:
+            record_states(
+                self.W, self.X, self.y, self.slope, self.active, True,
+                target["loss"][c], target["excess"][c], target["norm"][c], target["mask"][c],
+                target["region"][c], target["region_margin"][c], target["linear_margin"][c],
+                self._extra_flips, self._sep_now,
+            )
         # Counters cover w_0..w_t: the stepper has counted up to the last
         # evaluated iterate; the recorder adds the step to w_t itself.
         target["flips"][c] = self.counts[:, 0] + self._extra_flips
@@ -356,7 +474,7 @@ class GDRun(Run):
         pd = int(state["per_decade"])
         run = cls(X, y, W, eta=float(state["param_eta"]), slope=float(state["param_slope"]),
                   times=state["times"], per_decade=None if pd < 0 else pd,
-                  parallel=bool(state["param_parallel"]))
+                  parallel=bool(state["param_parallel"]), v=state.get("v"))
         return cls._restore(run, state)
 
 
@@ -368,13 +486,13 @@ class SGDRun(Run):
     _params = ("eta0", "alpha", "seed", "slope")
 
     def __init__(self, X, y, w0, *, R: int, eta0: float, alpha: float, seed: int, slope: float, times,
-                 per_decade):
-        super().__init__(X, y, R, times, per_decade)
+                 per_decade, v=None):
+        super().__init__(X, y, R, times, per_decade, v)
         self.eta0, self.alpha, self.seed, self.slope = float(eta0), float(alpha), int(seed), float(slope)
-        d = X.shape[1]
-        self.W = np.tile(w0, (R, 1))
-        self.S = np.zeros((R, d))
-        self.C = np.zeros((R, d))
+        self.W = np.tile(np.ravel(w0), (R, 1)).astype(np.float64)
+        P = self.W.shape[1]
+        self.S = np.zeros((R, P))
+        self.C = np.zeros((R, P))
         # State at the last checkpoint whose statistics were all finite: an
         # overflowing replicate goes back there (the stepper sees only the
         # sampled term, so it cannot know that another sample's loss overflowed).
@@ -388,21 +506,26 @@ class SGDRun(Run):
         self._scratch_b = np.empty(R, dtype=np.bool_)
 
     def _allocate(self, C: int) -> dict[str, np.ndarray]:
-        R, n, d = self.R, self.X.shape[0], self.X.shape[1]
-        return {
-            "w": np.zeros((C, R, d)),
-            "wbar": np.zeros((C, R, d)),
-            "mean_w": np.zeros((C, d)),
-            "se_w": np.zeros((C, d)),
-            "mean_wbar": np.zeros((C, d)),
-            "se_wbar": np.zeros((C, d)),
-            **_stat_arrays(C, R, n),
-            **_stat_arrays(C, R, n, "_wbar"),
+        R, n = self.R, self.X.shape[0]
+        P = self.X.shape[1] * self.K
+        params = {
+            "w": np.zeros((C, R, P)),
+            "wbar": np.zeros((C, R, P)),
+            "mean_w": np.zeros((C, P)),
+            "se_w": np.zeros((C, P)),
+            "mean_wbar": np.zeros((C, P)),
+            "se_wbar": np.zeros((C, P)),
         }
+        if self.model == NETWORK:
+            return {**params, **_net_arrays(C, R), **_net_arrays(C, R, "_wbar"),
+                    "pattern_id": np.zeros((C, R), dtype=np.int64),
+                    "n_classes": np.zeros((C, R), dtype=np.int64),
+                    "shared_unit": np.zeros((C, R), dtype=np.bool_)}
+        return {**params, **_stat_arrays(C, R, n), **_stat_arrays(C, R, n, "_wbar")}
 
     def _advance(self, t0: int, t1: int) -> None:
-        sgd_advance(self.X, self.y, self.slope, self.eta0, self.alpha, self.keys, self.W, self.S, self.C,
-                    self.status, self.t_stop, self._table, t0, t1)
+        sgd_advance(self.model, self.X, self.y, self.slope, self.v, self.eta0, self.alpha, self.keys, self.W,
+                    self.S, self.C, self.status, self.t_stop, self._table, t0, t1)
 
     def _averages(self, t: int) -> np.ndarray:
         if t == 0:
@@ -427,12 +550,17 @@ class SGDRun(Run):
             target[f"linear_margin{suffix}"][c], self._scratch_i, self._scratch_b,
         )
 
-    def _stats(self, target: dict[str, np.ndarray], c: int, t: int) -> None:
+    def _stats(self, target: dict[str, np.ndarray], c: int, t: int, store: bool = True) -> None:
         wbar = self._averages(t)
         target["w"][c] = self.W
         target["wbar"][c] = wbar
-        self._stat_rows(target, c, self.W, "")
-        self._stat_rows(target, c, wbar, "_wbar")
+        if self.model == NETWORK:
+            self._net_rows(target, c, wbar, "_wbar")
+            self._net_rows(target, c, self.W, "")  # last: the scratch keeps the iterates' patterns
+            self._net_patterns(target, c, store)
+        else:
+            self._stat_rows(target, c, self.W, "")
+            self._stat_rows(target, c, wbar, "_wbar")
         for name in ("w", "wbar"):
             target[f"mean_{name}"][c] = target[name][c].mean(axis=0)
             target[f"se_{name}"][c] = (
@@ -453,7 +581,11 @@ class SGDRun(Run):
             self.status[bad] = OVERFLOW
             self.t_stop[bad] = self.good_t[bad]
         if self.slope == 0.0:
-            dead = (self.status == OK) & (rec["region"][c] == REGION_DEAD)
+            if self.model == NETWORK:
+                no_unit = ~self._net_current_active().any(axis=1)
+            else:
+                no_unit = rec["region"][c] == REGION_DEAD
+            dead = (self.status == OK) & no_unit
             self.status[dead] = DEAD
             self.t_stop[dead] = t
         if bad.any():
@@ -468,7 +600,8 @@ class SGDRun(Run):
         pd = int(state["per_decade"])
         run = cls(X, y, state["state_W"][0], R=int(state["R"]), eta0=float(state["param_eta0"]),
                   alpha=float(state["param_alpha"]), seed=int(state["param_seed"]),
-                  slope=float(state["param_slope"]), times=state["times"], per_decade=None if pd < 0 else pd)
+                  slope=float(state["param_slope"]), times=state["times"], per_decade=None if pd < 0 else pd,
+                  v=state.get("v"))
         return cls._restore(run, state)
 
 

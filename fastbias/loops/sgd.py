@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from fastbias import _validate as v
-from fastbias.loops.gd import check_initial_loss, finish
+from fastbias.loops.gd import check_initial_loss, check_model, finish, starts
 from fastbias.loops.runs import SGDRun
 from fastbias.loops.trajectory import Trajectory
+from fastbias.models import Network
 
 __all__ = ["sgd"]
 
@@ -23,6 +24,7 @@ def sgd(
     seed: int = 0,
     slope: float = 0.0,
     checkpoints: int | np.ndarray = 20,
+    model: Network | None = None,
     progress: bool = False,
     chunk_seconds: float = 1.0,
 ) -> Trajectory:
@@ -39,8 +41,9 @@ def sgd(
     ----------
     X, y : array_like
         Samples (n, d) and labels in {-1, +1}.
-    w0 : array_like, shape (d,)
-        Start of every replicate; never modified.
+    w0 : array_like, shape (d,) or (d, K)
+        Start of every replicate; never modified ((d, K) hidden weights for a
+        :class:`~fastbias.models.Network`).
     n_iter : int
         Steps per replicate, >= 1.
     eta0 : float
@@ -55,6 +58,8 @@ def sgd(
         Activation slope in [0, 1].
     checkpoints : int or array_like
         Points per decade, or explicit iteration counts.
+    model : Network, optional
+        ``None`` for the single neuron, or a one-hidden-layer network.
     progress : bool
         Show a progress bar.
     chunk_seconds : float
@@ -72,7 +77,8 @@ def sgd(
     """
     X, y = v.as_data(X, y)
     d = X.shape[1]
-    w0 = v.as_vector(w0, "w0", d)
+    net = check_model(model)
+    W0 = starts(w0, None, d, net)
     n_iter = v.check_positive_int(n_iter, "n_iter")
     eta0 = v.check_positive_float(eta0, "eta0")
     alpha = v.check_nonnegative_float(alpha, "alpha")
@@ -83,7 +89,8 @@ def sgd(
     chunk_seconds = v.check_positive_float(chunk_seconds, "chunk_seconds")
     progress = v.check_flag(progress, "progress")
 
-    check_initial_loss(X, y, w0[None, :], slope, "w0")
-    run = SGDRun(X, y, w0, R=R, eta0=eta0, alpha=alpha, seed=seed, slope=slope,
-                 times=np.concatenate(([0], schedule)), per_decade=per_decade)
+    vv = None if net is None else net.v
+    check_initial_loss(X, y, W0, slope, "w0", vv)
+    run = SGDRun(X, y, W0[0], R=R, eta0=eta0, alpha=alpha, seed=seed, slope=slope,
+                 times=np.concatenate(([0], schedule)), per_decade=per_decade, v=vv)
     return finish(run, chunk_seconds=chunk_seconds, progress=progress)

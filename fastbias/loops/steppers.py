@@ -1,12 +1,21 @@
 """Compiled steppers: advance a run's state in place from t0 to t1.
 
-One loop per algorithm. They never raise and never allocate inside the step
-loop; each replicate's outcome is written to ``status`` (and the iteration at
-which it stopped to ``t_stop``), and the Python driver reports it.
+One loop per algorithm, for every model. The model (``NEURON`` or
+``NETWORK``) is an integer argument that selects, inside the loop, which
+module-level pass or per-sample kernel to call: static dispatch keeps
+``cache=True`` working and lets LLVM inline the kernels (passing jitted
+functions as arguments defeats the cache; see docs/DESIGN_NOTES.md).
 
-Replicates are the unit of parallelism (``prange`` over r); each replicate's
-state is copied into thread-local arrays for the duration of a call, so
-threads never write neighbouring cache lines (PERF_NOTES 6).
+State layout per replicate: parameters flattened to one vector ``w`` of
+length P (the neuron's d weights, or the network's (d, K) matrix W row-major),
+activation flags of length n*K (K = 1 for the neuron), ``v`` the network's
+output weights (a dummy (1,) array for the neuron).
+
+Steppers never raise and never allocate inside the step loop; each
+replicate's outcome goes to ``status`` (and ``t_stop``), and the Python run
+reports it. Replicates are the unit of parallelism (``prange`` over r); each
+replicate's state is copied into thread-local arrays for the duration of a
+call, so threads never write neighbouring cache lines (PERF_NOTES 6).
 """
 
 from __future__ import annotations
@@ -17,19 +26,45 @@ import numpy as np
 from numba import prange
 
 from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
+from fastbias.kernels.network import net_preactivations, net_term, net_tracked_rows
 from fastbias.kernels.neuron import block_bounds, row_dot, row_term, tracked_rows
 from fastbias.kernels.rng import draw_index
 from fastbias.loops.schedule import fill_step_sizes
 
-__all__ = ["DEAD", "OK", "OVERFLOW", "STATUS_NAMES", "gd_advance", "gd_advance_parallel", "sgd_advance"]
+__all__ = [
+    "DEAD",
+    "NETWORK",
+    "NEURON",
+    "OK",
+    "OVERFLOW",
+    "STATUS_NAMES",
+    "gd_advance",
+    "gd_advance_parallel",
+    "sgd_advance",
+]
 
 OK = 0
 OVERFLOW = 1  # an exponent or an iterate left float64 range; state is the last finite iterate
 DEAD = 2  # ReLU with no active sample: the gradient is exactly zero forever
 STATUS_NAMES = ("ok", "overflow", "dead")
 
+NEURON = 0
+NETWORK = 1
+
 #: Steps per shared step-size table in SGD (128 KiB of float64: stays in L2).
 SGD_BLOCK = 16384
+
+
+@jit_inline
+def _pass(
+    model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, lo: int, hi: int,
+    active: np.ndarray, g: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> tuple[float, int, bool, int]:
+    """The model's tracked pass over rows [lo, hi): (loss_sum, flips, separable, n_active)."""
+    if model == NEURON:
+        return tracked_rows(w, X, y, slope, lo, hi, active, g)
+    d, K = X.shape[1], v.shape[0]
+    return net_tracked_rows(w.reshape((d, K)), v, X, y, slope, lo, hi, active, g.reshape((d, K)), z, c)
 
 
 @jit
@@ -41,9 +76,9 @@ def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) ->
     """
     finite = True
     for j in range(w.shape[0]):
-        v = w[j] - scale * g[j]
-        g[j] = v
-        finite = finite and abs(v) < math.inf
+        u = w[j] - scale * g[j]
+        g[j] = u
+        finite = finite and abs(u) < math.inf
     if finite:
         for j in range(w.shape[0]):
             prev[j] = w[j]
@@ -53,9 +88,11 @@ def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) ->
 
 @jit
 def _gd_steps(
+    model: int,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     eta: float,
     w: np.ndarray,
     prev: np.ndarray,
@@ -65,8 +102,10 @@ def _gd_steps(
     sep: bool,
     t0: int,
     t1: int,
+    z: np.ndarray,
+    c: np.ndarray,
 ) -> tuple[int, int, bool]:
-    """GD for one replicate with the serial gradient; returns (t_end, status, sep).
+    """GD for one replicate with the serial pass; returns (t_end, status, sep).
 
     The counters live in locals for the whole loop and are written back once:
     a store into ``counts`` every iteration may alias ``w`` or ``X`` as far as
@@ -81,10 +120,12 @@ def _gd_steps(
     for t in range(t0, t1):
         for j in range(g.shape[0]):
             g[j] = 0.0
-        total, f, s, n_active = tracked_rows(w, X, y, slope, 0, n, active, g)
+        total, f, s, n_active = _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
         if not total < math.inf:
             # w_t is past float64 range: nothing is counted, return to w_{t-1}.
-            _step_back(X, y, slope, w, prev, g, active)
+            for j in range(w.shape[0]):
+                w[j] = prev[j]
+            _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
             t_end, status = t - 1, OVERFLOW
             break
         flips += f
@@ -112,22 +153,13 @@ def _transitions(before: bool, after: bool, entries: int, exits: int) -> tuple[i
     return entries, exits
 
 
-@jit
-def _step_back(
-    X: np.ndarray, y: np.ndarray, slope: float, w: np.ndarray, prev: np.ndarray, g: np.ndarray,
-    active: np.ndarray,
-) -> None:
-    """Return to w_{t-1} (whose loss was finite) and its activation pattern."""
-    for j in range(w.shape[0]):
-        w[j] = prev[j]
-    tracked_rows(w, X, y, slope, 0, X.shape[0], active, g)
-
-
 @jit_parallel
 def gd_advance(
+    model: int,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     eta: float,
     W: np.ndarray,
     W_prev: np.ndarray,
@@ -139,7 +171,7 @@ def gd_advance(
     t0: int,
     t1: int,
 ) -> None:
-    """Advance R independent GD runs (rows of ``W``) from iteration t0 to t1.
+    """Advance R independent GD runs (rows of ``W``, each a flattened parameter vector) from t0 to t1.
 
     State per replicate r: ``W[r]`` (w_t), ``W_prev[r]`` (w_{t-1}, to step back
     to when w_t's loss overflows), ``active[r]`` (activation pattern of the
@@ -148,6 +180,7 @@ def gd_advance(
     separable), ``status[r]`` and ``t_stop[r]``. Replicates not ``OK`` are left
     as they are.
     """
+    K = v.shape[0]
     for r in prange(W.shape[0]):
         if status[r] != OK:
             continue
@@ -156,7 +189,9 @@ def gd_advance(
         g = np.empty_like(w)
         act = active[r].copy()
         cnt = counts[r].copy()
-        t_end, st, s = _gd_steps(X, y, slope, eta, w, prev, g, act, cnt, sep[r], t0, t1)
+        z = np.empty(K)
+        c = np.empty(K)
+        t_end, st, s = _gd_steps(model, X, y, slope, v, eta, w, prev, g, act, cnt, sep[r], t0, t1, z, c)
         W[r] = w
         W_prev[r] = prev
         active[r] = act
@@ -169,10 +204,12 @@ def gd_advance(
 
 @jit_parallel
 def _tracked_parallel(
+    model: int,
     w: np.ndarray,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     active: np.ndarray,
     partial: np.ndarray,
     stats: np.ndarray,
@@ -181,11 +218,14 @@ def _tracked_parallel(
     """The tracked pass over a fixed number of row blocks, reduced in block order."""
     n = X.shape[0]
     nb = partial.shape[0]
+    K = v.shape[0]
     for b in prange(nb):
         lo, hi = block_bounds(n, nb, b)
         for j in range(partial.shape[1]):
             partial[b, j] = 0.0
-        total, flips, s, n_act = tracked_rows(w, X, y, slope, lo, hi, active, partial[b])
+        z = np.empty(K)
+        c = np.empty(K)
+        total, flips, s, n_act = _pass(model, w, X, y, slope, v, lo, hi, active, partial[b], z, c)
         stats[b, 0] = total
         stats[b, 1] = flips
         stats[b, 2] = 1.0 if s else 0.0
@@ -208,9 +248,11 @@ def _tracked_parallel(
 
 @jit
 def gd_advance_parallel(
+    model: int,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     eta: float,
     W: np.ndarray,
     W_prev: np.ndarray,
@@ -222,29 +264,32 @@ def gd_advance_parallel(
     t0: int,
     t1: int,
 ) -> None:
-    """:func:`gd_advance` with the gradient parallel over row blocks.
+    """:func:`gd_advance` with the pass parallel over row blocks.
 
     For large n and few replicates (PERF_NOTES 6: ``prange`` inside a step
     pays only for large n). The blocks are fixed (``N_BLOCKS``), so results do
     not depend on the thread count.
     """
-    n, d = X.shape
+    n = X.shape[0]
+    P = W.shape[1]
     nb = min(N_BLOCKS, n)
-    partial = np.empty((nb, d))
+    partial = np.empty((nb, P))
     stats = np.empty((nb, 4))
-    g = np.empty(d)
+    g = np.empty(P)
     for r in range(W.shape[0]):
         if status[r] != OK:
             continue
         w = W[r]
         s = sep[r]
         for t in range(t0, t1):
-            total, flips, s_now, n_act = _tracked_parallel(w, X, y, slope, active[r], partial, stats, g)
+            total, flips, s_now, n_act = _tracked_parallel(
+                model, w, X, y, slope, v, active[r], partial, stats, g
+            )
             st = OK
             if not total < math.inf:
-                for j in range(d):
+                for j in range(P):
                     w[j] = W_prev[r, j]
-                _tracked_parallel(w, X, y, slope, active[r], partial, stats, g)
+                _tracked_parallel(model, w, X, y, slope, v, active[r], partial, stats, g)
                 st, t = OVERFLOW, t - 1
             else:
                 counts[r, 0] += flips
@@ -261,11 +306,49 @@ def gd_advance_parallel(
         sep[r] = s
 
 
+@jit_inline
+def _sample_delta(
+    model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, i: int,
+    eta: float, delta: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> tuple[bool, bool]:
+    """The SGD update of sample i: w_next = w - delta. Returns (moves, finite).
+
+    ``moves`` is False when the sample's gradient is exactly zero (an inactive
+    ReLU sample: no exp evaluated); ``finite`` whether w - delta stays finite.
+    """
+    finite = True
+    if model == NEURON:
+        e, coef = row_term(row_dot(w, X, i), y[i], slope)
+        if coef == 0.0:
+            return False, True
+        step = eta * coef
+        for j in range(w.shape[0]):
+            delta[j] = step * X[i, j]
+            finite = finite and abs(w[j] - delta[j]) < math.inf
+        return True, finite and e < math.inf
+    d, K = X.shape[1], v.shape[0]
+    Wm = w.reshape((d, K))
+    net_preactivations(Wm, X, i, z)
+    e = net_term(z, v, y[i], slope, c)
+    moves = False
+    for k in range(K):
+        moves = moves or c[k] != 0.0
+    if not moves:
+        return False, True
+    for j in range(d):
+        for k in range(K):
+            delta[j * K + k] = (eta * c[k]) * X[i, j]
+            finite = finite and abs(w[j * K + k] - delta[j * K + k]) < math.inf
+    return True, finite and e < math.inf
+
+
 @jit
 def _sgd_steps(
+    model: int,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     key: np.uint64,
     table: np.ndarray,
     k0: int,
@@ -273,41 +356,42 @@ def _sgd_steps(
     w: np.ndarray,
     wsum: np.ndarray,
     comp: np.ndarray,
+    delta: np.ndarray,
+    z: np.ndarray,
+    c: np.ndarray,
 ) -> tuple[int, int]:
     """``count`` SGD steps of one replicate from global step k0; returns (k_end, status).
 
-    Step k: add w_k to the Kahan-compensated running sum, draw i_k, then
-    w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}).
+    Step k: draw i_k, compute the update, add w_k to the Kahan-compensated
+    running sum, then w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}). An update
+    that would leave float64 range stops the replicate before the state is
+    touched, so it keeps exactly (w_k, sum_{<k} w).
     """
-    n, d = X.shape
+    n = X.shape[0]
+    P = w.shape[0]
     for j in range(count):
         i = draw_index(key, k0 + j, n)
-        e, coef = row_term(row_dot(w, X, i), y[i], slope)
-        step = table[j] * coef
-        if coef != 0.0:
-            # Check before touching the state, so an overflow leaves exactly
-            # (w_k, sum_{<k} w) behind: the last finite iterate.
-            finite = e < math.inf
-            for c in range(d):
-                finite = finite and abs(w[c] - step * X[i, c]) < math.inf
-            if not finite:
-                return k0 + j, OVERFLOW
-        for c in range(d):
-            yk = w[c] - comp[c]
-            tk = wsum[c] + yk
-            comp[c] = (tk - wsum[c]) - yk
-            wsum[c] = tk
-        if coef != 0.0:
-            for c in range(d):
-                w[c] -= step * X[i, c]
+        moves, finite = _sample_delta(model, w, X, y, slope, v, i, table[j], delta, z, c)
+        if not finite:
+            return k0 + j, OVERFLOW
+        for q in range(P):
+            yk = w[q] - comp[q]
+            tk = wsum[q] + yk
+            comp[q] = (tk - wsum[q]) - yk
+            wsum[q] = tk
+        if moves:
+            for q in range(P):
+                w[q] -= delta[q]
     return k0 + count, OK
 
 
 @jit_parallel
 def sgd_advance(
+    model: int,
     X: np.ndarray,
     y: np.ndarray,
     slope: float,
+    v: np.ndarray,
     eta0: float,
     alpha: float,
     keys: np.ndarray,
@@ -322,13 +406,14 @@ def sgd_advance(
 ) -> None:
     """Advance R SGD replicates from global step t0 to t1.
 
-    State per replicate r: ``W[r]`` (w_t), ``S[r]`` (sum_{k<t} w_k) and ``C[r]``
-    (its Kahan compensation), ``status[r]``, ``t_stop[r]``; ``keys[r]`` is the
-    replicate's random-stream key. ``table`` is scratch of any length >= 1:
-    the step sizes of a block of steps are computed into it once and read by
-    every replicate.
+    State per replicate r: ``W[r]`` (w_t, flattened), ``S[r]`` (sum_{k<t} w_k)
+    and ``C[r]`` (its Kahan compensation), ``status[r]``, ``t_stop[r]``;
+    ``keys[r]`` is the replicate's random-stream key. ``table`` is scratch of
+    any length >= 1: the step sizes of a block of steps are computed into it
+    once and read by every replicate.
     """
     R = W.shape[0]
+    K = v.shape[0]
     block = table.shape[0]
     k = t0
     while k < t1:
@@ -339,11 +424,14 @@ def sgd_advance(
                 continue
             w = W[r].copy()
             s = S[r].copy()
-            c = C[r].copy()
-            k_end, st = _sgd_steps(X, y, slope, keys[r], table, k, count, w, s, c)
+            cc = C[r].copy()
+            delta = np.empty_like(w)
+            z = np.empty(K)
+            c = np.empty(K)
+            k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, k, count, w, s, cc, delta, z, c)
             W[r] = w
             S[r] = s
-            C[r] = c
+            C[r] = cc
             if st != OK:
                 status[r] = st
                 t_stop[r] = k_end

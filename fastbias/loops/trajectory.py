@@ -36,6 +36,13 @@ class Trajectory:
     GD also records cumulative counters, counted at every iteration:
         ``flips`` (samples crossing w.x = 0), ``sep_entries``, ``sep_exits``
         (entries into / exits from the separable region).
+    Networks (``model=Network(v)``) record ``w`` as (C, R, d, K) matrices,
+        ``loss``, ``excess``, ``norm`` (Frobenius), ``output_margin``
+        (min_i y_i f(x_i) / ||W||), ``separable`` (every y_i f(x_i) > 0),
+        ``pattern_id`` (C, R) indexing ``patterns`` (activation patterns
+        (n, ceil(K/8)) packed along units, stored only when they change),
+        ``n_classes`` and ``shared_unit`` (two pattern classes share an
+        active unit), and ``v``.
     SGD also records, for the running average wbar_t:
         ``wbar``, ``mean_w``, ``mean_wbar``, ``se_w``, ``se_wbar`` (replicate
         means and standard errors, (C, d)), and ``loss_wbar``, ``excess_wbar``, ``norm_wbar``,

@@ -22,18 +22,31 @@ from fastbias.theory.margin import (
     local_direction,
     max_margin,
 )
+from fastbias.theory.network import (
+    ClassReport,
+    NetworkOutcome,
+    Partition,
+    effective_weights,
+    network_outcome,
+    partition_directions,
+    partitions,
+)
 from fastbias.theory.rates import RATES, RateFit, fit_rate, loss_ratio, norm_offset, rate, sgd_norm_ratio
 
 __all__ = [
     "RATES",
+    "ClassReport",
     "LocalCheck",
     "MaxMargin",
+    "NetworkOutcome",
     "Outcome",
+    "Partition",
     "Prediction",
     "RateFit",
     "Region",
     "check_local",
     "constrained_direction",
+    "effective_weights",
     "fit_rate",
     "global_direction",
     "in_local_region",
@@ -42,8 +55,11 @@ __all__ = [
     "local_direction",
     "loss_ratio",
     "max_margin",
+    "network_outcome",
     "norm_offset",
     "outcome",
+    "partition_directions",
+    "partitions",
     "predict",
     "rate",
     "region",

@@ -1,0 +1,228 @@
+"""One-hidden-layer network kernels: f(x) = sum_k v_k sigma(w_k . x), exponential loss.
+
+``W`` is (d, K) C-contiguous (column k is w_k), ``v`` (K,) the fixed output
+weights. L(W) = (1/n) sum_i exp(-y_i f(x_i)); the gradient w.r.t. w_k is
+-(1/n) sum_i y_i v_k sigma'(w_k . x_i) e_i x_i.
+
+The arithmetic mirrors :mod:`fastbias.kernels.neuron` operation for operation
+(sums in the same order; y = +-1 makes every sign change exact), so a network
+with K = 1 and v = (1) reproduces the single neuron bit for bit.
+
+Kernels with a ``z`` / ``c`` argument take K-long scratch for pre-activations
+and gradient coefficients; the public ones allocate that scratch once per call
+(nothing per sample). The loops pass preallocated scratch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
+from fastbias.kernels.neuron import block_bounds
+
+__all__ = [
+    "net_forward",
+    "net_loss",
+    "net_loss_grad",
+    "net_loss_grad_parallel",
+    "net_preactivations",
+    "net_rows",
+    "net_sample_loss_grad",
+    "net_term",
+    "net_tracked_rows",
+]
+
+
+@jit_inline
+def net_preactivations(W: np.ndarray, X: np.ndarray, i: int, z: np.ndarray) -> None:
+    """z[k] = w_k . x_i, each summed over j in order (contiguous in W's rows)."""
+    K = W.shape[1]
+    for k in range(K):
+        z[k] = 0.0
+    for j in range(X.shape[1]):
+        xij = X[i, j]
+        for k in range(K):
+            z[k] += W[j, k] * xij
+
+
+@jit_inline
+def net_term(z: np.ndarray, v: np.ndarray, yi: float, slope: float, c: np.ndarray) -> float:
+    """Loss term exp(-y f) of one sample with pre-activations ``z``; c[k] = d term / d (w_k . x).
+
+    With ReLU and no active unit, f = 0: the term is exactly 1, no ``exp`` is
+    evaluated and every c[k] is 0.
+    """
+    K = z.shape[0]
+    f = 0.0
+    any_active = False
+    for k in range(K):
+        zk = z[k]
+        if zk > 0.0:
+            f += v[k] * zk
+            any_active = True
+        else:
+            f += v[k] * (slope * zk)
+    if slope == 0.0 and not any_active:
+        for k in range(K):
+            c[k] = 0.0
+        return 1.0
+    e = math.exp(-yi * f)
+    for k in range(K):
+        ds = 1.0 if z[k] > 0.0 else slope
+        c[k] = (-yi * ds) * e * v[k]
+    return e
+
+
+@jit
+def net_forward(W: np.ndarray, v: np.ndarray, X: np.ndarray, slope: float, out: np.ndarray) -> None:
+    """Write the network outputs f(x_i) into ``out`` (length n)."""
+    K = W.shape[1]
+    z = np.empty(K)
+    for i in range(X.shape[0]):
+        net_preactivations(W, X, i, z)
+        f = 0.0
+        for k in range(K):
+            f += v[k] * (z[k] if z[k] > 0.0 else slope * z[k])
+        out[i] = f
+
+
+@jit_inline
+def net_rows(
+    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
+    G: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> float:
+    """Add the gradient sum of rows [lo, hi) into ``G`` (d, K); return their loss sum."""
+    K = W.shape[1]
+    total = 0.0
+    for i in range(lo, hi):
+        net_preactivations(W, X, i, z)
+        total += net_term(z, v, y[i], slope, c)
+        for j in range(X.shape[1]):
+            xij = X[i, j]
+            for k in range(K):
+                G[j, k] += c[k] * xij
+    return total
+
+
+@jit_inline
+def net_tracked_rows(
+    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
+    active: np.ndarray, G: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> tuple[float, int, bool, int]:
+    """:func:`net_rows` that tracks the activation pattern (``active`` is (n*K,) bool, row-major).
+
+    Returns ``(loss_sum, flips, separable, n_active)``: flips counts (sample,
+    unit) pairs whose activation changed since the last call, separable is
+    whether y_i f(x_i) > 0 for every row, n_active the active pairs.
+    """
+    K = W.shape[1]
+    total = 0.0
+    flips = 0
+    n_active = 0
+    separable = True
+    for i in range(lo, hi):
+        net_preactivations(W, X, i, z)
+        f = 0.0
+        for k in range(K):
+            on = z[k] > 0.0
+            if on != active[i * K + k]:
+                flips += 1
+                active[i * K + k] = on
+            if on:
+                n_active += 1
+            f += v[k] * (z[k] if on else slope * z[k])
+        if not y[i] * f > 0.0:
+            separable = False
+        total += net_term(z, v, y[i], slope, c)
+        for j in range(X.shape[1]):
+            xij = X[i, j]
+            for k in range(K):
+                G[j, k] += c[k] * xij
+    return total, flips, separable, n_active
+
+
+@jit
+def net_loss(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float) -> float:
+    """Mean exponential loss of the network."""
+    K = W.shape[1]
+    z = np.empty(K)
+    c = np.empty(K)
+    total = 0.0
+    for i in range(X.shape[0]):
+        net_preactivations(W, X, i, z)
+        total += net_term(z, v, y[i], slope, c)
+    return total / X.shape[0]
+
+
+@jit
+def net_loss_grad(
+    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, out: np.ndarray
+) -> float:
+    """Write the mean gradient w.r.t. W into ``out`` (d, K); return the loss. One fused pass over X."""
+    K = W.shape[1]
+    z = np.empty(K)
+    c = np.empty(K)
+    for j in range(out.shape[0]):
+        for k in range(K):
+            out[j, k] = 0.0
+    total = net_rows(W, v, X, y, slope, 0, X.shape[0], out, z, c)
+    inv_n = 1.0 / X.shape[0]
+    for j in range(out.shape[0]):
+        for k in range(K):
+            out[j, k] *= inv_n
+    return total * inv_n
+
+
+@jit
+def net_sample_loss_grad(
+    W: np.ndarray, v: np.ndarray, x: np.ndarray, yi: float, slope: float, out: np.ndarray
+) -> float:
+    """Loss exp(-y f(x)) of one sample; its gradient w.r.t. W is written into ``out`` (d, K)."""
+    K = W.shape[1]
+    z = np.zeros(K)
+    c = np.empty(K)
+    for j in range(x.shape[0]):
+        for k in range(K):
+            z[k] += W[j, k] * x[j]
+    e = net_term(z, v, yi, slope, c)
+    for j in range(x.shape[0]):
+        for k in range(K):
+            out[j, k] = c[k] * x[j]
+    return e
+
+
+@jit_parallel
+def net_loss_grad_parallel(
+    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, out: np.ndarray
+) -> float:
+    """:func:`net_loss_grad` over a fixed number of row blocks, reduced in block order.
+
+    Bitwise the same for any thread count (not the same bits as the serial kernel).
+    """
+    n, d = X.shape
+    K = W.shape[1]
+    nb = min(N_BLOCKS, n)
+    partial = np.zeros((nb, d, K))
+    losses = np.zeros(nb)
+    for b in prange(nb):
+        lo, hi = block_bounds(n, nb, b)
+        z = np.empty(K)
+        c = np.empty(K)
+        losses[b] = net_rows(W, v, X, y, slope, lo, hi, partial[b], z, c)
+    total = 0.0
+    for j in range(d):
+        for k in range(K):
+            out[j, k] = 0.0
+    for b in range(nb):
+        total += losses[b]
+        for j in range(d):
+            for k in range(K):
+                out[j, k] += partial[b, j, k]
+    inv_n = 1.0 / n
+    for j in range(d):
+        for k in range(K):
+            out[j, k] *= inv_n
+    return total * inv_n
