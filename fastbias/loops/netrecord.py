@@ -7,10 +7,10 @@ import math
 import numpy as np
 from numba import prange
 
-from fastbias._jit import jit_parallel
+from fastbias._jit import jit, jit_parallel
 from fastbias.kernels.network import net_preactivations, net_term
 
-__all__ = ["net_record_states"]
+__all__ = ["count_changed", "net_record_states", "unpack_patterns"]
 
 
 @jit_parallel
@@ -80,3 +80,25 @@ def net_record_states(
         norm[r] = nrm
         lmargin[r] = worst / nrm if nrm > 0.0 else 0.0
         separable[r] = sep
+
+
+@jit
+def unpack_patterns(packed: np.ndarray, K: int, out: np.ndarray) -> None:
+    """out[r, i*K + k] = bit k of packed[r, i] (no temporaries: n K can be 10^8)."""
+    for r in range(packed.shape[0]):
+        for i in range(packed.shape[1]):
+            for k in range(K):
+                out[r, i * K + k] = (packed[r, i, k >> 3] >> (k & 7)) & 1 == 1
+
+
+@jit
+def count_changed(packed: np.ndarray, K: int, active: np.ndarray, out: np.ndarray) -> None:
+    """out[r] = number of (sample, unit) pairs whose bit in ``packed`` differs from ``active``."""
+    for r in range(packed.shape[0]):
+        total = 0
+        for i in range(packed.shape[1]):
+            for k in range(K):
+                bit = (packed[r, i, k >> 3] >> (k & 7)) & 1 == 1
+                if bit != active[r, i * K + k]:
+                    total += 1
+        out[r] = total

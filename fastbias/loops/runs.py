@@ -25,7 +25,7 @@ from fastbias.errors import InputError
 from fastbias.kernels.neuron import margins as _margins
 from fastbias.kernels.rng import replicate_key
 from fastbias.loops.driver import status_names, versions
-from fastbias.loops.netrecord import net_record_states
+from fastbias.loops.netrecord import count_changed, net_record_states, unpack_patterns
 from fastbias.loops.record import DEAD as REGION_DEAD
 from fastbias.loops.record import record_states
 from fastbias.loops.schedule import log_schedule
@@ -337,10 +337,16 @@ class Run:
             target["n_classes"][c, r], target["shared_unit"][c, r] = classes, shared
 
     def _net_current_active(self) -> np.ndarray:
-        """The scratch patterns as (R, n*K) booleans."""
-        n = self.X.shape[0]
-        bits = np.unpackbits(self.patterns.scratch, axis=2, count=self.K, bitorder="little")
-        return bits.reshape(self.R, n * self.K).astype(bool)
+        """The scratch patterns as (R, n*K) booleans, built in place (no n K temporaries)."""
+        out = np.empty((self.R, self.X.shape[0] * self.K), dtype=np.bool_)
+        unpack_patterns(self.patterns.scratch, self.K, out)
+        return out
+
+    def _net_changed_units(self) -> np.ndarray:
+        """Per replicate, how many (sample, unit) flags differ between the stepper's and the scratch."""
+        out = np.empty(self.R, dtype=np.int64)
+        count_changed(self.patterns.scratch, self.K, self.active, out)
+        return out
 
     # ------------------------------------------------------------ state
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -440,7 +446,7 @@ class GDRun(Run):
         if self.model == NETWORK:
             self._net_rows(target, c, self.W, "")
             self._net_patterns(target, c, store)
-            self._extra_flips[:] = np.sum(self._net_current_active() != self.active, axis=1)
+            self._extra_flips[:] = self._net_changed_units()
             self._sep_now[:] = target["separable"][c]
         else:
             record_states(
@@ -582,7 +588,7 @@ class SGDRun(Run):
             self.t_stop[bad] = self.good_t[bad]
         if self.slope == 0.0:
             if self.model == NETWORK:
-                no_unit = ~self._net_current_active().any(axis=1)
+                no_unit = ~self.patterns.scratch.reshape(self.R, -1).any(axis=1)
             else:
                 no_unit = rec["region"][c] == REGION_DEAD
             dead = (self.status == OK) & no_unit
