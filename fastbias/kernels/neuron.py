@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-@jit
+@jit_inline
 def row_dot(w: np.ndarray, X: np.ndarray, i: int) -> float:
     """w . X[i] summed in index order (no row view: PERF_NOTES 1)."""
     s = 0.0
@@ -47,7 +47,7 @@ def row_dot(w: np.ndarray, X: np.ndarray, i: int) -> float:
     return s
 
 
-@jit
+@jit_inline
 def row_term(m: float, yi: float, slope: float) -> tuple[float, float]:
     """Loss term and gradient coefficient of one sample with pre-activation ``m``.
 

@@ -67,7 +67,7 @@ def _pass(
     return net_tracked_rows(w.reshape((d, K)), v, X, y, slope, lo, hi, active, g.reshape((d, K)), z, c)
 
 
-@jit
+@jit_inline
 def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) -> bool:
     """prev <- w; w <- w - scale * g, unless that leaves float64 range.
 
