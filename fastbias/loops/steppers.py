@@ -307,39 +307,39 @@ def gd_advance_parallel(
 
 
 @jit_inline
-def _sample_delta(
-    model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, i: int,
-    eta: float, delta: np.ndarray, z: np.ndarray, c: np.ndarray,
+def _net_delta(
+    w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, i: int, eta: float,
+    delta: np.ndarray, z: np.ndarray, c: np.ndarray,
 ) -> tuple[bool, bool]:
-    """The SGD update of sample i: w_next = w - delta. Returns (moves, finite).
+    """A network's SGD update of sample i: w_next = w - delta. Returns (moves, finite).
 
-    ``moves`` is False when the sample's gradient is exactly zero (an inactive
-    ReLU sample: no exp evaluated); ``finite`` whether w - delta stays finite.
+    ``moves`` is False when the sample's gradient is exactly zero (ReLU, no
+    active unit: no exp evaluated); ``finite`` whether w - delta stays finite.
     """
-    finite = True
-    if model == NEURON:
-        e, coef = row_term(row_dot(w, X, i), y[i], slope)
-        if coef == 0.0:
-            return False, True
-        step = eta * coef
-        for j in range(w.shape[0]):
-            delta[j] = step * X[i, j]
-            finite = finite and abs(w[j] - delta[j]) < math.inf
-        return True, finite and e < math.inf
     d, K = X.shape[1], v.shape[0]
-    Wm = w.reshape((d, K))
-    net_preactivations(Wm, X, i, z)
+    net_preactivations(w.reshape((d, K)), X, i, z)
     e = net_term(z, v, y[i], slope, c)
     moves = False
     for k in range(K):
         moves = moves or c[k] != 0.0
     if not moves:
         return False, True
+    finite = e < math.inf
     for j in range(d):
         for k in range(K):
             delta[j * K + k] = (eta * c[k]) * X[i, j]
             finite = finite and abs(w[j * K + k] - delta[j * K + k]) < math.inf
-    return True, finite and e < math.inf
+    return True, finite
+
+
+@jit_inline
+def _kahan_add(w: np.ndarray, wsum: np.ndarray, comp: np.ndarray) -> None:
+    """wsum += w with Kahan compensation (fastmath off, so LLVM keeps the compensation)."""
+    for q in range(w.shape[0]):
+        yk = w[q] - comp[q]
+        tk = wsum[q] + yk
+        comp[q] = (tk - wsum[q]) - yk
+        wsum[q] = tk
 
 
 @jit
@@ -365,23 +365,35 @@ def _sgd_steps(
     Step k: draw i_k, compute the update, add w_k to the Kahan-compensated
     running sum, then w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}). An update
     that would leave float64 range stops the replicate before the state is
-    touched, so it keeps exactly (w_k, sum_{<k} w).
+    touched, so it keeps exactly (w_k, sum_{<k} w). The neuron updates w
+    directly (a scratch ``delta`` between would cost 1.7x at n = 3: LLVM
+    cannot rule out that it aliases w).
     """
     n = X.shape[0]
-    P = w.shape[0]
+    d = X.shape[1]
     for j in range(count):
         i = draw_index(key, k0 + j, n)
-        moves, finite = _sample_delta(model, w, X, y, slope, v, i, table[j], delta, z, c)
-        if not finite:
-            return k0 + j, OVERFLOW
-        for q in range(P):
-            yk = w[q] - comp[q]
-            tk = wsum[q] + yk
-            comp[q] = (tk - wsum[q]) - yk
-            wsum[q] = tk
-        if moves:
-            for q in range(P):
-                w[q] -= delta[q]
+        if model == NEURON:
+            e, coef = row_term(row_dot(w, X, i), y[i], slope)
+            step = table[j] * coef
+            if coef != 0.0:
+                finite = e < math.inf
+                for q in range(d):
+                    finite = finite and abs(w[q] - step * X[i, q]) < math.inf
+                if not finite:
+                    return k0 + j, OVERFLOW
+            _kahan_add(w, wsum, comp)
+            if coef != 0.0:
+                for q in range(d):
+                    w[q] -= step * X[i, q]
+        else:
+            moves, finite = _net_delta(w, X, y, slope, v, i, table[j], delta, z, c)
+            if not finite:
+                return k0 + j, OVERFLOW
+            _kahan_add(w, wsum, comp)
+            if moves:
+                for q in range(w.shape[0]):
+                    w[q] -= delta[q]
     return k0 + count, OK
 
 
