@@ -1,0 +1,1 @@
+"""asv benchmark suite of fastbias (see benchmarks/README.md)."""
