@@ -430,7 +430,16 @@ def sgd_advance(
     k = t0
     while k < t1:
         count = min(block, t1 - k)
-        fill_step_sizes(eta0, alpha, k, table, count)
+        if R > 1 and alpha != 0.0:
+            # One pow per step, shared by all replicates, filled in parallel:
+            # filled serially it caps the speed-up of R >= 8 replicates at ~1.8x
+            # on 2 threads. Each entry is a pure function of k: no bit changes.
+            parts = 8
+            for p in prange(parts):
+                lo = p * count // parts
+                fill_step_sizes(eta0, alpha, k + lo, table[lo:], (p + 1) * count // parts - lo)
+        else:
+            fill_step_sizes(eta0, alpha, k, table, count)
         for r in prange(R):
             if status[r] != OK:
                 continue
