@@ -90,8 +90,8 @@ def _state(X, y, W):
 
 
 def _advance(X, y, slope, eta, s, t0, t1):
-    steppers.gd_advance(steppers.NEURON, X, y, slope, np.ones(1), eta, s["W"], s["W_prev"], s["active"], s["counts"], s["sep"],
-                        s["status"], s["t_stop"], t0, t1)
+    steppers.gd_advance(steppers.NEURON, X, y, slope, np.ones(1), eta, s["W"], s["W_prev"], s["active"],
+                        s["counts"], s["sep"], s["status"], s["t_stop"], t0, t1)
 
 
 @given(st.integers(1, 400), st.data())

@@ -56,8 +56,8 @@ def _state(W, keys):
 
 
 def _advance(X, y, slope, s, t0, t1, block):
-    steppers.sgd_advance(steppers.NEURON, X, y, slope, np.ones(1), 1.0, 0.6, s["keys"], s["W"], s["S"], s["C"], s["status"], s["t_stop"],
-                         np.empty(block), t0, t1)
+    steppers.sgd_advance(steppers.NEURON, X, y, slope, np.ones(1), 1.0, 0.6, s["keys"], s["W"], s["S"],
+                         s["C"], s["status"], s["t_stop"], np.empty(block), t0, t1)
 
 
 @given(st.integers(1, 3000), st.data())
