@@ -176,3 +176,17 @@ def test_prop2_data_go_to_the_global_direction(seed):
     assert np.all(regions[first:] == "separable")
     err = traj.direction_error(global_direction(X, y).u)[:, 0]
     assert err[-1] < err[first]
+
+
+def test_oscillation_between_non_separable_regions_converges_to_constrained_local():
+    # w^+ is admitted (separable), yet GD oscillates between W_{x1} and a negative-active
+    # region and converges to the max margin of J+ = {x1} keeping the negative inactive.
+    X = np.array([[1.0, 0.0], [1.0, 2.0], [-1.0, -1.0]])
+    y = np.array([1.0, -1.0, 1.0])
+    assert predict(X, y).admits("global") == "admitted"
+    traj = fb.gd(X, y, np.array([1.0, -0.9]), eta=0.3, n_iter=10**6, checkpoints=20)
+    o = outcome(traj, X, y)
+    assert o.kind == "oscillating" and o.j_plus.tolist() == [0]
+    assert traj.sep_entries[-1, 0] == 0  # never in the separable region
+    assert o.nearest == "constrained_local" and o.converging
+    assert o.errors["constrained_local"] < 0.05 < o.errors["local"]

@@ -91,3 +91,23 @@ def test_extend_rejects_shorter_end():
     run = _gd(1000).run()
     with pytest.raises(ValueError, match="n_iter must exceed the run's end 1000"):
         run.extend(1000)
+
+
+def test_ctrl_c_during_a_record_is_held_until_it_is_complete():
+    import os
+    import signal
+
+    class Interrupting(GDRun):
+        def _record(self, c, t):
+            if c == 2:
+                os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the record
+            super()._record(c, t)
+
+    inits = np.stack([W2, [0.3, 0.2]])
+    times = np.concatenate(([0], log_schedule(1000, 5)))
+    run = Interrupting(X2, Y2, inits, eta=0.3, slope=0.0, times=times, per_decade=5, parallel=False)
+    run.run()
+    assert run.interrupted and run.rows == 3  # row 2 was completed, then the interrupt honoured
+    whole = GDRun(X2, Y2, inits, eta=0.3, slope=0.0, times=times, per_decade=5, parallel=False).run()
+    for k in run.rec:
+        assert np.array_equal(run.rec[k][:3], whole.rec[k][:3]), k

@@ -317,3 +317,14 @@ def test_log_schedule_points_per_decade(n_iter, per_decade):
         else:  # rounding merges points at small t
             assert 1 <= count <= min(per_decade + 1, 9 * 10**k)
         k += 1
+
+
+def test_load_truncated_file_is_an_input_error(tmp_path):
+    X = np.array([[1.0, 0.0], [-0.5, 1.0], [-1.0, -0.5]])
+    y = np.array([1.0, 1.0, -1.0])
+    path = fb.gd(X, y, np.array([1.0, -0.2]), eta=1.0, n_iter=100).save(tmp_path / "t.npz")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="not a fastbias trajectory file"):
+        fb.Trajectory.load(path)
+    assert not list(tmp_path.glob(".*tmp"))  # the atomic save left no temporary behind

@@ -15,6 +15,9 @@ state gives results bitwise equal to one never interrupted.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -68,6 +71,30 @@ def _net_arrays(C: int, R: int, suffix: str = "") -> dict[str, np.ndarray]:
         f"output_margin{suffix}": np.zeros((C, R)),
         f"separable{suffix}": np.zeros((C, R), dtype=np.bool_),
     }
+
+
+@contextlib.contextmanager
+def _defer_sigint():
+    """Hold a Ctrl-C that arrives while a checkpoint is recorded until the record is complete.
+
+    Recording also changes state (step-backs, roll-backs, dead detection); an
+    interrupt half-way would leave it inconsistent. Outside the main thread
+    signals cannot be handled, and nothing is deferred.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple] = []
+    previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(*caught[0])
+        else:
+            raise KeyboardInterrupt
 
 
 class _Patterns:
@@ -200,8 +227,9 @@ class Run:
             self._advance(self.t, self.t)  # an empty interval: compiles or loads from cache
             self.compile_seconds = max(self.compile_seconds, time.perf_counter() - tic)
             if self.rows == 0:
-                self._record(0, int(self.times[0]))
-                self.rows = 1
+                with _defer_sigint():
+                    self._record(0, int(self.times[0]))
+                    self.rows = 1
             while self.rows < self.times.size:
                 target = int(self.times[self.rows])
                 while self.t < target:
@@ -222,8 +250,9 @@ class Run:
                     self.t = t1
                     if on_chunk is not None and self.t < target:
                         on_chunk(self)
-                self._record(self.rows, target)
-                self.rows += 1
+                with _defer_sigint():
+                    self._record(self.rows, target)
+                    self.rows += 1
                 if on_chunk is not None:
                     on_chunk(self)
         except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,27 +165,51 @@ class Trajectory:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the trajectory to an ``.npz`` file (lossless; no pickles)."""
         path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
         header = {
             "format": _FORMAT,
             "algorithm": self.algorithm,
             "meta": self.meta,
         }
         payload = {f"array_{k}": v for k, v in self.arrays.items()}
-        np.savez(
-            path,
-            header=np.array(json.dumps(header)),
-            t=self.t,
-            status=self.status.astype(str),
-            t_stop=self.t_stop,
-            labels=self.labels,
-            **payload,
-        )
-        return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+        # Atomic: a crash mid-write leaves the previous file (or none), never a torn one.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                np.savez(
+                    fh,
+                    header=np.array(json.dumps(header)),
+                    t=self.t,
+                    status=self.status.astype(str),
+                    t_stop=self.t_stop,
+                    labels=self.labels,
+                    **payload,
+                )
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Trajectory:
         """Read a trajectory written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as f:
+        try:
+            fh = open(path, "rb")  # opened here so that a corrupt file cannot leak the handle
+        except OSError as exc:
+            raise InputError(f"path {path!s} cannot be read: {exc}") from None
+        with fh:
+            try:
+                f = np.load(fh, allow_pickle=False)
+            except (ValueError, OSError, zipfile.BadZipFile) as exc:
+                raise InputError(f"path {path!s} is not a fastbias trajectory file: {exc}") from None
+            return cls._from_npz(f, path)
+
+    @classmethod
+    def _from_npz(cls, f, path) -> Trajectory:
+        with f:
             try:
                 header = json.loads(str(f["header"]))
                 fmt = header.get("format")

@@ -274,8 +274,9 @@ class Outcome(NamedTuple):
         The k of each entry of ``flips_per_decade``.
     errors : dict
         Direction error at the last checkpoint to every candidate direction:
-        ``global`` (w^+), ``local`` (w_J^+ of the final J+), ``constrained``,
-        ``linear``.
+        ``global`` (w^+), ``local`` (w_J^+ of the final J+), ``constrained``
+        (max margin of all positives keeping the negatives inactive),
+        ``constrained_local`` (the same over the final J+ only), ``linear``.
     nearest : str
         The candidate with the smallest final error.
     converging : bool
@@ -338,6 +339,13 @@ def _candidates(X: np.ndarray, y: np.ndarray, j_plus: np.ndarray) -> dict[str, n
             pass
     if j_plus.size:
         cands["local"] = local_direction(X, j_plus).u
+        if j_plus.size < int(np.sum(y > 0)):
+            # GD can settle at the boundary of W_J (a negative hovering at w.x = 0): the
+            # max margin over J+ among directions that keep every negative inactive.
+            try:
+                cands["constrained_local"] = constrained_direction(X, y, j_plus).u
+            except NotSeparableError:
+                pass
     return cands
 
 
@@ -376,8 +384,9 @@ def outcome(traj: Trajectory, X, y, *, replicate: int = 0, late_decades: int = 2
     errs = {name: traj.direction_error(u)[:, r] for name, u in cands.items()}
     finals = {name: float(e[-1]) for name, e in errs.items() if np.isfinite(e[-1])}
     # Ties (w^+ separable makes the constrained direction equal to it) go to the
-    # earlier name in the order global, local, constrained, linear.
-    order = {name: k for k, name in enumerate(("global", "local", "constrained", "linear"))}
+    # earlier name in this order.
+    names = ("global", "local", "constrained", "constrained_local", "linear")
+    order = {name: k for k, name in enumerate(names)}
     nearest = min(finals, key=lambda k: (round(finals[k], 10), order[k])) if finals else ""
     converging = bool(nearest) and _bounded_offset(traj.t, errs[nearest] * traj.norm[:, r], traj.norm[:, r])
     status = traj.status[r]
