@@ -560,10 +560,17 @@ def load_c(variant: str = "O3") -> CBaselines:
     flags = list(C_VARIANTS[variant])
     attempts = [flags, [f for f in flags if f != "-march=native"]]
     errors = []
+    obj = directory / f"fastbias_ref_{variant}.o"
     for attempt in attempts:
-        cmd = [cc, *attempt, "-shared", "-fPIC", "-o", str(so), str(src), "-lm"]
+        # Compile with the variant's flags, link without them: linking with
+        # -ffast-math pulls in crtfastmath.o, whose constructor turns on
+        # flush-to-zero for the whole process as soon as the library loads.
+        cmd = [cc, *attempt, "-fPIC", "-c", "-o", str(obj), str(src)]
+        link = [cc, "-shared", *(f for f in attempt if f != "-ffast-math"), "-o", str(so), str(obj), "-lm"]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+            if proc.returncode == 0:
+                proc = subprocess.run(link, capture_output=True, text=True, timeout=120, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BaselineUnavailable(f"C compiler {cc} failed to run: {exc}") from None
         if proc.returncode == 0:

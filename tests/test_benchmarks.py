@@ -229,3 +229,16 @@ def test_loss_grad_large(benchmark: Any, impl: str, big_problem: tuple) -> None:
     assert abs(loss - ref_loss) <= RTOL * max(abs(ref_loss), 1.0)
     scale = float(np.abs(X).mean(axis=0).max())
     np.testing.assert_allclose(grad, ref, rtol=0, atol=RTOL * scale)
+
+
+def test_loading_the_fast_math_baseline_keeps_subnormals():
+    # A -ffast-math shared library linked with crtfastmath.o sets flush-to-zero for the
+    # whole process on load, which would silently change every later computation.
+    from fastbias import _baselines
+
+    try:
+        _baselines.load_c("fastmath")
+    except _baselines.BaselineUnavailable as exc:
+        pytest.skip(str(exc))
+    tiny = np.float64(1e-308)
+    assert tiny / np.float64(1e10) != 0.0  # a subnormal result survives

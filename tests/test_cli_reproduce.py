@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -62,4 +63,7 @@ def test_reproduce_quick_passes_every_claim(tmp_path: Path) -> None:
     assert f"{n} hold, 0 fail, 0 inconclusive" in res.stdout
     assert "Where the measurements depart from the paper's text" in res.stdout
     figs = list((tmp_path / "q" / "figures").glob("*.png"))
-    assert len(figs) >= 10
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert len(figs) >= 10
+    else:
+        assert figs == []
