@@ -54,12 +54,13 @@ def _same(a, b):
 
 
 @settings(max_examples=15)
-@given(st.sampled_from(["gd", "sgd"]), st.integers(1, 60))
+@given(st.sampled_from(["gd", "sgd"]), st.integers(1, 20))
 def test_interrupt_save_resume_is_bitwise_equal(kind, stop_after):
     make, X, y = (_gd, X2, Y2) if kind == "gd" else (_sgd, XP, YP)
     n_iter = 30_000
     whole = make(n_iter).run().trajectory()
     interrupted, state = _interrupted(make, n_iter, stop_after)
+    assert interrupted  # >= 24 callbacks (one per checkpoint after t = 0): stop_after <= 20 always fires
     # Round trip through plain arrays, as a state file would.
     state = {k: np.array(v) for k, v in state.items()}
     resumed = run_from_state(X, y, state)
@@ -67,8 +68,6 @@ def test_interrupt_save_resume_is_bitwise_equal(kind, stop_after):
     resumed.run(chunk_seconds=1e-3)
     assert resumed.finished
     _same(whole, resumed.trajectory())
-    if interrupted:
-        assert resumed.rows <= whole.t.size
 
 
 @pytest.mark.parametrize("kind", ["gd", "sgd"])

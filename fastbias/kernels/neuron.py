@@ -168,6 +168,14 @@ def sample_loss_grad(w: np.ndarray, x: np.ndarray, yi: float, slope: float, out:
     return e
 
 
+@jit_inline
+def excess_term(m: float, yi: float, slope: float) -> float:
+    """One sample's contribution to L - L* (see :func:`excess_loss`)."""
+    if slope == 0.0 and yi < 0.0:
+        return math.expm1(m) if m > 0.0 else 0.0
+    return row_term(m, yi, slope)[0]
+
+
 @jit
 def excess_loss(w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float) -> float:
     """L(w) - L*, accumulated term by term so that tiny excesses keep their digits.
@@ -179,12 +187,7 @@ def excess_loss(w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float) -> fl
     """
     total = 0.0
     for i in range(X.shape[0]):
-        m = row_dot(w, X, i)
-        if slope == 0.0 and y[i] < 0.0:
-            if m > 0.0:
-                total += math.expm1(m)
-        else:
-            total += row_term(m, y[i], slope)[0]
+        total += excess_term(row_dot(w, X, i), y[i], slope)
     return total / X.shape[0]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from numba import prange
 
 from fastbias._jit import jit, jit_parallel
-from fastbias.kernels.neuron import excess_loss, row_dot, row_term
+from fastbias.kernels.neuron import excess_term, row_dot, row_term
 
 __all__ = ["DEAD", "LOCAL", "NEGATIVE_ACTIVE", "REGION_NAMES", "SEPARABLE", "record_states"]
 
@@ -39,6 +39,7 @@ def _record_one(
     for b in range(mask.shape[0]):
         mask[b] = 0
     total = 0.0
+    excess = 0.0
     n_active = 0
     neg_active = False
     separable = True
@@ -62,6 +63,7 @@ def _record_one(
             separable = False
         lin_min = min(lin_min, yi * m)
         total += row_term(m, yi, slope)[0]
+        excess += excess_term(m, yi, slope)  # same pass: no second read of X
     if n_active == 0:
         region = DEAD
     elif neg_active:
@@ -73,7 +75,7 @@ def _record_one(
     # A margin over an empty set, or of w = 0, is recorded as 0 (never NaN).
     rmargin = pos_min / norm if (norm > 0.0 and pos_min < math.inf) else 0.0
     lmargin = lin_min / norm if norm > 0.0 else 0.0
-    return total / n, excess_loss(w, X, y, slope), norm, region, rmargin, lmargin, flips, separable
+    return total / n, excess / n, norm, region, rmargin, lmargin, flips, separable
 
 
 @jit_parallel
