@@ -15,6 +15,9 @@ docstring states are checked in ``tests/test_datasets.py``.
 * :func:`slow_convergence`: Proposition 2 data with very unequal duals: the
   direction error of GD is still ~0.10 at t = 10^8.
 * :func:`separable`: random linearly separable data with a given margin.
+* :func:`clusters`: three labelled clusters and a start (d, 3) for a
+  one-hidden-layer network with output weights :data:`CLUSTERS_V` (Theorems 5.1
+  and 5.2; the start is a (d, K) matrix, not a vector).
 * :func:`load`: user data from ``.npz``, ``.npy`` or ``.csv``.
 """
 
@@ -31,8 +34,10 @@ from fastbias._validate import as_data, check_positive_int, check_seed
 from fastbias.errors import InputError
 
 __all__ = [
+    "CLUSTERS_V",
     "Dataset",
     "augment",
+    "clusters",
     "degenerate",
     "equal_duals",
     "example1",
@@ -449,6 +454,56 @@ def separable(n: int = 20, d: int = 2, seed: int = 0, margin: float = 0.1) -> Da
     X = V + along[:, None] * u
     w0 = _start(rng, X, y)
     return Dataset(X, y, w0)
+
+
+#: Output weights of the network :func:`clusters` is made for: unit k has the sign of cluster k's label.
+CLUSTERS_V = (1.0, -1.0, 1.0)
+
+
+def clusters(offset: float = -10.0, scale: float = 0.1) -> Dataset:
+    """Three clusters for a one-hidden-layer network: Theorems 5.1 and 5.2 at work (and failing).
+
+    Clusters of five points at angles 0, 120 and 240 degrees with labels
+    +1, -1, +1: in each, two points at +-20 degrees and radius 1 are the support
+    vectors of the cluster's max-margin problem, with equal dual coefficients,
+    so the offset w~ adds no lasting direction error; three more points lie
+    inside (radii 1.6, 1.8, 2.2). The start ``w0`` is (2, 3): unit k points
+    ``offset`` degrees off cluster k, with norm ``scale``. With output weights
+    :data:`CLUSTERS_V` = (1, -1, 1), unit k captures cluster k.
+
+    * ``offset = -10`` (default): each unit is active on its own cluster only;
+      the patterns never change, no two classes share a unit, and GD's (or
+      SGD's averaged) effective weights w~_h converge in direction to each
+      cluster's max-margin direction w^_h (Theorems 5.1 and 5.2).
+    * ``offset = 25``: a unit ends up active on two clusters, so two pattern
+      classes share it and :func:`fastbias.theory.network_outcome` reports the
+      failed ``disjoint_units`` condition.
+
+    Parameters
+    ----------
+    offset : float
+        Angle (degrees) between each unit's start and its cluster's centre.
+    scale : float
+        Norm of each unit's start, > 0.
+
+    Returns
+    -------
+    Dataset
+        ``X`` (15, 2), ``y``, and ``w0`` of shape (2, 3) (the hidden weights W).
+    """
+    offset = _check_real(offset, "offset")
+    scale = _check_real(scale, "scale")
+    if scale <= 0.0:
+        raise InputError(f"scale must be > 0, got {scale!r}")
+    pts, labels = [], []
+    for centre, label in ((0.0, 1.0), (120.0, -1.0), (240.0, 1.0)):
+        for dang, radius in ((-20.0, 1.0), (20.0, 1.0), (-5.0, 1.6), (5.0, 1.8), (0.0, 2.2)):
+            a = np.deg2rad(centre + dang)
+            pts.append((radius * np.cos(a), radius * np.sin(a)))
+            labels.append(label)
+    ang = np.deg2rad(np.array([0.0, 120.0, 240.0]) + offset)
+    W0 = scale * np.vstack([np.cos(ang), np.sin(ang)])
+    return Dataset(np.array(pts), np.array(labels), W0)
 
 
 def load(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:

@@ -521,3 +521,30 @@ def test_dataset_is_a_namedtuple() -> None:
         X, y, w0 = ds
         assert X.dtype == y.dtype == w0.dtype == np.float64
         assert X.shape == (y.size, w0.size)
+
+
+def test_clusters_conditions() -> None:
+    from fastbias.datasets import CLUSTERS_V, clusters
+    from fastbias.theory import max_margin, partitions
+
+    X, y, W0 = clusters()
+    assert X.shape == (15, 2) and W0.shape == (2, 3)
+    np.testing.assert_allclose(np.linalg.norm(W0, axis=0), 0.1)
+    assert np.sign(CLUSTERS_V).tolist() == [y[0], y[5], y[10]]
+    part = partitions(W0, X)
+    # Default start: unit k is active on cluster k only.
+    assert sorted(idx.tolist() for idx in part.classes) == [list(range(5 * k, 5 * k + 5)) for k in range(3)]
+    assert not part.shared_unit
+    for k in range(3):
+        idx = np.arange(5 * k, 5 * k + 5)
+        m = max_margin(y[idx, None] * X[idx])
+        # two support vectors (radius 1, +-20 degrees) with equal duals: w^ = label x centre direction
+        ang = np.deg2rad(120.0 * k)
+        np.testing.assert_allclose(m.u, y[5 * k] * np.array([np.cos(ang), np.sin(ang)]), atol=1e-12)
+        np.testing.assert_allclose(m.gamma, np.cos(np.deg2rad(20.0)), rtol=1e-12)
+    _, _, W25 = clusters(offset=25.0)
+    np.testing.assert_allclose(np.rad2deg(np.arctan2(W25[1, 0], W25[0, 0])), 25.0)
+    with pytest.raises(InputError, match="scale must be > 0"):
+        clusters(scale=0.0)
+    with pytest.raises(InputError, match="offset must be finite"):
+        clusters(offset=float("nan"))

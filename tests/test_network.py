@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import fastbias as fb
+from fastbias import datasets
 from fastbias.datasets import example1
 from fastbias.kernels import network as N
 from fastbias.theory import effective_weights, network_outcome, partition_directions, partitions
@@ -27,17 +28,9 @@ def _quiet_network(v):
 
 
 def sym_clusters(offset=-10.0, scale=0.1):
-    """Three clusters (labels +, -, +) at 0, 120, 240 degrees; each max-margin problem has two
-    symmetric support vectors with equal duals, so the offset w~ adds no lasting direction error.
-    Unit k starts ``offset`` degrees off cluster k, with norm ``scale``."""
-    X, y = [], []
-    for ang, lab in [(0, 1.0), (120, -1.0), (240, 1.0)]:
-        for da, r in [(-20, 1.0), (20, 1.0), (-5, 1.6), (5, 1.8), (0, 2.2)]:
-            a = np.deg2rad(ang + da)
-            X.append([r * np.cos(a), r * np.sin(a)])
-            y.append(lab)
-    ang = np.deg2rad(np.array([0, 120, 240]) + offset)
-    return np.array(X), np.array(y), scale * np.vstack([np.cos(ang), np.sin(ang)]), np.array([1.0, -1.0, 1.0])
+    """The clusters dataset and its output weights (see fastbias.datasets.clusters)."""
+    X, y, W0 = datasets.clusters(offset=offset, scale=scale)
+    return X, y, W0, np.array(datasets.CLUSTERS_V)
 
 
 @st.composite
