@@ -17,6 +17,15 @@ Per run (:func:`run_figures`):
   1 / gamma (GD) or (1 - alpha) / gamma (SGD);
 * ``regions.png``: the Theorem 4.1 region over time and the cumulative
   activation flips (GD) or the regions of wbar (SGD).
+
+Per network run (Section 5.2):
+
+* ``classes.png``: the direction error of each pattern class's effective
+  weights w~_h (GD's w, SGD's E[wbar]) to its max-margin direction w^_h, with
+  Theorem 5.1's C ln ln t / ln t (GD) or Theorem 5.2's C / sqrt(ln t) (SGD);
+* ``loss.png``: the loss of the iterates (and of wbar for SGD);
+* ``patterns.png``: the number of pattern classes, whether two classes share a
+  unit, and (GD) the cumulative activation flips.
 """
 
 from __future__ import annotations
@@ -112,7 +121,13 @@ def _positive(a: np.ndarray) -> np.ndarray:
 
 
 def _rate_curves(
-    ax, t: np.ndarray, y: np.ndarray, t_min: float, curves: Sequence[tuple[str, Any, str, str]]
+    ax,
+    t: np.ndarray,
+    y: np.ndarray,
+    t_min: float,
+    curves: Sequence[tuple[str, Any, str, str]],
+    *,
+    window: bool = True,
 ) -> None:
     """Draw C rate(t) over t >= 10, C from the fit window t >= t_min (shaded).
 
@@ -136,7 +151,8 @@ def _rate_curves(
             how = "fit"
         if math.isfinite(c):
             ax.plot(tt, c * fn(tt), "--", color=color, lw=1.5, label=f"{how}: {label}, C = {c:.3g}")
-    ax.axvspan(t_min, t[-1], color="#fdf1c7", alpha=0.6, lw=0, label="window of C: last 3 decades")
+    if window:
+        ax.axvspan(t_min, t[-1], color="#fdf1c7", alpha=0.6, lw=0, label="window of C: last 3 decades")
 
 
 def _subtitle(summary: dict[str, Any]) -> str:
@@ -170,7 +186,7 @@ def _tex_name(name: str) -> str:
 
 
 def run_figures(traj, summary: dict[str, Any], out_dir: Path, *, X: np.ndarray, y: np.ndarray) -> list[Path]:
-    """Write the four figures of one run into ``out_dir``; returns their paths.
+    """Write the figures of one run into ``out_dir`` (see the module docstring); returns their paths.
 
     Parameters
     ----------
@@ -184,6 +200,12 @@ def run_figures(traj, summary: dict[str, Any], out_dir: Path, *, X: np.ndarray, 
         The run's data (for the candidate directions).
     """
     out_dir = Path(out_dir)
+    if "pattern_id" in traj.arrays:
+        return [
+            _classes_figure(traj, summary, out_dir / "classes.png", X, y),
+            _network_loss_figure(traj, summary, out_dir / "loss.png"),
+            _patterns_figure(traj, summary, out_dir / "patterns.png"),
+        ]
     return [
         _direction_figure(traj, summary, out_dir / "direction.png", X, y),
         _loss_figure(traj, summary, out_dir / "loss.png", y),
@@ -556,4 +578,94 @@ def loss_limits_figure(
     _style(ax, title, "direction angle $\\theta$ (degrees)", "loss", xlog=False, ylog=False)
     ax.title.set_fontsize(11)
     ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
+    return _save(fig, path)
+
+
+def _network_subtitle(summary: dict[str, Any]) -> str:
+    m = summary.get("model", {})
+    v = ", ".join(f"{x:g}" for x in m.get("v", []))
+    return _subtitle(summary) + f"; network K = {m.get('K')}, v = ({v})"
+
+
+def _classes_figure(traj, summary, path: Path, X, y) -> Path:
+    from fastbias.experiment.analysis import fit_window
+    from fastbias.theory import network_outcome
+
+    gd = traj.algorithm == "gd"
+    r = int(summary.get("theorem_5", {}).get("replicate", 0))
+    o = network_outcome(traj, X, y, replicate=r, of="w" if gd else "mean_wbar")
+    fig, ax = _figure(size=(11.0, 5.5))
+    k = traj.t >= 1
+    t = traj.t[k].astype(np.float64)
+    t_min = fit_window(t)
+    for i, c in enumerate(o.classes):
+        e = c.errors[k] if gd else c.errors[k] ** 2
+        lab = f"class {i}: samples {_short(c.samples)}, units {np.flatnonzero(c.pattern).tolist()}"
+        if not c.single_label:
+            lab += " (mixed labels)"
+        # Decreasing widths keep classes visible where symmetric data make their curves coincide.
+        ax.plot(t, _positive(e), color=f"C{i}", lw=max(3.2 - 0.8 * i, 1.0), label=lab)
+        if c.direction is not None:
+            if gd:
+                curve = ("$C \\ln\\ln t / \\ln t$", lambda s: np.log(np.log(s)) / np.log(s), f"C{i}", "bound")
+            else:
+                curve = ("$C / \\ln t$", lambda s: 1.0 / np.log(s), f"C{i}", "bound")
+            _rate_curves(ax, t, e, t_min, [curve], window=i == len(o.classes) - 1)
+    failed = ", ".join(o.failed) or "none"
+    what = "$\\|\\tilde w_h/\\|\\tilde w_h\\| - \\hat w_h\\|$" + ("" if gd else "$^2$ of $E[\\bar W]$")
+    _style(
+        ax,
+        f"{summary.get('run', '')}: Theorem {'5.1' if gd else '5.2'}, per pattern class "
+        f"(failed conditions: {failed})\n{_network_subtitle(summary)}",
+        "iteration t",
+        what,
+    )
+    ax.title.set_fontsize(11)
+    _legend(ax)
+    return _save(fig, path)
+
+
+def _short(idx: np.ndarray) -> str:
+    idx = np.asarray(idx).tolist()
+    return str(idx) if len(idx) <= 6 else f"[{idx[0]}, {idx[1]}, ... {idx[-1]}] ({len(idx)})"
+
+
+def _network_loss_figure(traj, summary, path: Path) -> Path:
+    fig, ax = _figure()
+    k = traj.t >= 1
+    t = traj.t[k].astype(np.float64)
+    _band(ax, t, _positive(traj.loss[k]), "C0", "$L(W_t)$",
+          what="starts" if traj.algorithm == "gd" else "replicates")
+    if traj.algorithm == "sgd":
+        _band(ax, t, _positive(traj.arrays["loss_wbar"][k]), "C1", "$L(\\bar W_t)$", what="replicates")
+    _style(ax, f"{summary.get('run', '')}: loss\n{_network_subtitle(summary)}", "iteration t", "loss")
+    ax.title.set_fontsize(11)
+    _legend(ax)
+    return _save(fig, path)
+
+
+def _patterns_figure(traj, summary, path: Path) -> Path:
+    fig, (a1, a2) = _figure(2, 1, size=(12.0, 6.5), sharex=True)
+    k = traj.t >= 1
+    t = traj.t[k].astype(np.float64)
+    who = "starts" if traj.algorithm == "gd" else "replicates"
+    _band(a1, t, traj.arrays["n_classes"][k].astype(np.float64), "C0", "pattern classes", lw=1.8, what=who)
+    a1.plot(t, traj.arrays["shared_unit"][k].mean(axis=1), color="C3", lw=1.4, drawstyle="steps-post",
+            label="fraction with two classes sharing a unit")
+    a1.set_xscale("log")
+    a1.grid(True, alpha=0.3)
+    a1.set_title(f"{summary.get('run', '')}: activation patterns\n{_network_subtitle(summary)}", fontsize=11)
+    a1.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
+    if "flips" in traj.arrays:
+        _band(a2, t, traj.arrays["flips"][k].astype(np.float64), "C0", "(sample, unit) flips, cumulative",
+              lw=1.8, what=who)
+        a2.set_ylabel("count (every iteration)", fontsize=11)
+    else:
+        ids = traj.arrays["pattern_id"][k]
+        changes = np.concatenate([np.zeros((1, ids.shape[1])), np.cumsum(np.diff(ids, axis=0) != 0, axis=0)])
+        _band(a2, t, changes, "C0", "pattern changes between checkpoints, cumulative", lw=1.8, what=who)
+    a2.set_xscale("log")
+    a2.grid(True, alpha=0.3)
+    a2.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
+    a2.set_xlabel("iteration t", fontsize=11)
     return _save(fig, path)

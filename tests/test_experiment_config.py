@@ -225,3 +225,92 @@ def test_a_directory_in_use_is_refused(tmp_path: Path, capsys, monkeypatch) -> N
         assert cli.main(["resume", "r", "--n-iter", "200"]) == 1
     assert "in use by another fastbias process" in capsys.readouterr().err
     assert cli.main(["resume", "r", "--n-iter", "200"]) == 0
+
+
+# ---------------------------------------------------------------------- network configs
+NET = """\
+name = "net"
+figures = false
+
+[[run]]
+name = "gd-net"
+algorithm = "gd"
+n_iter = 100
+eta = 0.15
+data = { dataset = "clusters" }
+model = { v = [1.0, -1.0, 1.0] }
+
+[[run]]
+name = "gd-net-random"
+algorithm = "gd"
+n_iter = 100
+eta = 0.15
+data = { dataset = "example1" }
+model = { v = [1.0, -1.0], slope = 0.2 }
+inits = { count = 3, seed = 4, scale = 0.5 }
+
+[[run]]
+name = "sgd-k1"
+algorithm = "sgd"
+n_iter = 100
+replicates = 2
+data = { dataset = "example1" }
+model = { v = [1.0] }
+"""
+
+
+def _net_variant(old: str, new: str) -> str:
+    assert old in NET
+    return NET.replace(old, new, 1)
+
+
+def test_network_config_starts_and_round_trip() -> None:
+    from fastbias import datasets
+
+    spec = parse_config(NET)
+    a, b, c = spec.runs
+    assert a.network and a.v == [1.0, -1.0, 1.0] and a.shape(2) == (2, 3)
+    X, _, w0 = build_data(a.data)
+    # the dataset's (d, K) start
+    np.testing.assert_array_equal(starts(a, X, w0), datasets.clusters()[2][None])
+    X, _, w0 = build_data(b.data)
+    W = starts(b, X, w0)
+    assert W.shape == (3, 2, 2)  # random (d, K) starts: every unit's column has norm `scale`
+    np.testing.assert_allclose(np.linalg.norm(W, axis=1), 0.5)
+    X, _, w0 = build_data(c.data)
+    np.testing.assert_array_equal(starts(c, X, w0), w0.reshape(1, 2, 1))  # a (d,) start serves K = 1
+    assert not parse_config(GOOD).runs[0].network
+    assert type(spec).from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
+    # explicit starts: d rows of K numbers
+    W0 = [[0.1, 0.0, -0.1], [0.0, 0.2, 0.1]]
+    s = parse_config(_net_variant("eta = 0.15", f"eta = 0.15\nw0 = {W0}")).runs[0]
+    np.testing.assert_array_equal(starts(s, X, None), np.array(W0)[None])
+    s = parse_config(_net_variant("eta = 0.15", f"eta = 0.15\ninits = [{W0}, {W0}]")).runs[0]
+    assert starts(s, X, None).shape == (2, 2, 3)
+
+
+NET_BAD = [
+    (_net_variant("v = [1.0, -1.0, 1.0]", "v = [1.0, 0.0, 1.0]"), "run[0].model.v[1]", "non-zero"),
+    (_net_variant("v = [1.0, -1.0, 1.0]", "v = []"), "run[0].model.v", "non-empty array"),
+    (_net_variant("v = [1.0, -1.0, 1.0]", 'v = ["a"]'), "run[0].model.v[0]", "must be a number"),
+    (_net_variant("eta = 0.15", "eta = 0.15\nw0 = [0.1, 0.2]"), "run[0].w0", "2 rows of 3 numbers"),
+    (_net_variant("eta = 0.15", "eta = 0.15\nw0 = [[0.1, 0.2], [0.1, 0.2]]"), "run[0].w0[0]", "K = 3"),
+    (_net_variant("eta = 0.15", "eta = 0.15\ninits = [[0.1, 0.2]]"), "run[0].inits[0]", "2 rows of 3"),
+    (_net_variant("eta = 0.15", 'eta = 0.15\ntarget = "global"'), "run[0].target", "does not apply"),
+    (_net_variant("eta = 0.15", "eta = 0.15\ntargets = { a = [1, 0] }"), "run[0].targets", "does not apply"),
+    (_net_variant("eta = 0.15", "eta = 0.15\nw0 = [[-3000.0, 0, 0], [0, 0, 0]]"), "run[0].w0", "overflows"),
+    # a start of the wrong shape for the model is not used: the message says why
+    (_net_variant('model = { v = [1.0, -1.0, 1.0] }\n', ""), "run[0].w0", "has shape (2, 3)"),
+    (_net_variant('model = { v = [1.0] }', "model = { v = [1.0, -1.0] }"), "run[2].w0", "has shape (2,)"),
+    (_net_variant('data = { dataset = "clusters" }', 'data = { dataset = "clusters", scale = 0 }'),
+     "run[0].data.scale", "must be > 0"),
+]
+
+
+@pytest.mark.parametrize("text, key, problem", NET_BAD, ids=[k for _, k, _ in NET_BAD])
+def test_bad_network_config_names_the_key_and_the_problem(text: str, key: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert info.value.key == key, str(info.value)
+    assert problem in info.value.problem, str(info.value)
+    assert "\n" not in str(info.value)

@@ -20,8 +20,10 @@ __all__ = [
     "Directions",
     "fit_window",
     "late_constant",
+    "network_line",
     "rate_ratio",
     "summarize",
+    "summarize_network",
 ]
 
 
@@ -292,6 +294,8 @@ def summarize(spec: RunSpec, traj: Trajectory, X: np.ndarray, y: np.ndarray) -> 
     """
     from fastbias import theory
 
+    if spec.network:
+        return summarize_network(spec, traj, X, y)
     dirs = Directions(X, y, spec.slope, spec.targets)
     t = traj.t.astype(np.float64)
     R = traj.replicates
@@ -419,3 +423,122 @@ def summarize(spec: RunSpec, traj: Trajectory, X: np.ndarray, y: np.ndarray) -> 
                 )
     out["rates"] = rates
     return out
+
+
+def _class_entry(c, t: np.ndarray, gd: bool, t_min: float) -> dict[str, Any]:
+    """One pattern class of a network outcome: who is in it, its direction, errors and rate fits."""
+    entry: dict[str, Any] = {
+        "samples": c.samples.tolist(),
+        "units": np.flatnonzero(c.pattern).tolist(),
+        "labels": "single" if c.single_label else "mixed",
+        "direction": None if c.direction is None else c.direction.tolist(),
+        "final_error": _num(c.final_error),
+    }
+    if c.direction is None or t[-1] <= 10:
+        return entry
+    if gd:
+        entry["fits"] = [_fit(t, c.errors, "lnln/ln", t_min), _fit(t, c.errors, "1/ln", t_min)]
+        entry["err_over_lnln_ln"] = _num(float(rate_ratio_network(t[-1], c.final_error, gd)))
+    else:
+        entry["fits"] = [_fit(t, c.errors**2, "1/ln", t_min)]
+        entry["sq_err_x_ln_t"] = _num(float(rate_ratio_network(t[-1], c.final_error, gd)))
+    return entry
+
+
+def rate_ratio_network(t: float, err: float, gd: bool) -> float:
+    """Theorem 5.1's err / (ln ln t / ln t) (GD) or Theorem 5.2's err^2 ln t (SGD); NaN before t = 3."""
+    if t < 3 or not math.isfinite(err):
+        return math.nan
+    lt = math.log(t)
+    return err / (math.log(lt) / lt) if gd else err * err * lt
+
+
+def summarize_network(spec: RunSpec, traj: Trajectory, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """What ``summary.json`` says about a one-hidden-layer network run (Theorems 5.1 and 5.2).
+
+    Returns
+    -------
+    dict
+        ``t_end``, ``checkpoints``, ``replicates``, ``status`` (counts),
+        ``model`` (K, v, slope), ``theorem_5`` (GD: Theorem 5.1 on each start's
+        w; SGD: Theorem 5.2 on E[wbar], the replicate mean of the averaged W):
+        the conditions (patterns fixed, no shared unit, loss below 1/n and
+        falling, single-label classes) over the late checkpoints, those that
+        failed, and per pattern class its samples, active units, max-margin
+        direction w^_h, the final direction error of w~_h and rate fits (GD:
+        err ~ (ln ln t / ln t)^p and (1/ln t)^p; SGD: err^2 ~ (1/ln t)^p);
+        ``conditions_held`` (per condition, in how many replicates it held),
+        ``final_loss``, ``flips`` (GD: activation flips over the run) and
+        ``n_classes`` at the end.
+    """
+    from fastbias.theory import network_outcome
+
+    t = traj.t.astype(np.float64)
+    R = traj.replicates
+    gd = traj.algorithm == "gd"
+    v = np.asarray(traj.arrays["v"])
+    out: dict[str, Any] = {
+        "t_end": int(traj.t[-1]),
+        "checkpoints": int(traj.t.size),
+        "replicates": R,
+        "status": dict(Counter(str(s) for s in traj.status)),
+        "model": {"kind": "network", "K": int(v.size), "v": v.tolist(), "slope": spec.slope},
+        "final_loss": _stats(traj.loss[-1]),
+        "n_classes": _stats(traj.arrays["n_classes"][-1]),
+    }
+    if gd:
+        out["flips"] = _stats(traj.arrays["flips"][-1])
+    t_min = fit_window(t)
+    ok = [r for r in range(R) if str(traj.status[r]) == "ok"] or list(range(R))
+    per_rep = [network_outcome(traj, X, y, replicate=r) for r in range(min(R, 64))]
+    held: dict[str, int] = Counter()
+    for o in per_rep:
+        for k, val in o.conditions.items():
+            held[k] += int(val)
+    out["conditions_held"] = {k: f"{held[k]} of {len(per_rep)}" for k in per_rep[0].conditions}
+    head = per_rep[ok[0]] if gd else network_outcome(traj, X, y, replicate=ok[0], of="mean_wbar")
+    out["theorem_5"] = {
+        "theorem": "5.1 (GD, w)" if gd else "5.2 (SGD, E[wbar])",
+        "replicate": ok[0],
+        "t_late": head.t_late,
+        "conditions": head.conditions,
+        "failed": head.failed,
+        "holds": not head.failed,
+        "classes": [_class_entry(c, t, gd, t_min) for c in head.classes],
+    }
+    if gd and R > 1:
+        out["per_replicate"] = [
+            {"failed": o.failed, "final_errors": [_num(c.final_error) for c in o.classes]} for o in per_rep
+        ]
+    out["rates"] = {"t_min": t_min}
+    return out
+
+
+def network_line(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, t: float, loss: float,
+                 gd: bool) -> str:
+    """A progress line of a network run: loss, active pattern classes and their worst direction error.
+
+    ``W`` (d, K) is GD's iterate or SGD's E[wbar]; each class's effective
+    weights w~_h are measured against its max-margin direction w^_h.
+    """
+    from fastbias import theory
+
+    part = theory.partitions(W, X)
+    errs = []
+    for pattern, idx in zip(part.patterns, part.classes, strict=True):
+        if not pattern.any():
+            continue
+        try:
+            u = theory.max_margin(y[idx, None] * X[idx]).u
+        except FastbiasError:
+            errs.append(math.nan)
+            continue
+        errs.append(float(_error((pattern * v) @ W.T, u)))
+    worst = max(errs) if errs and np.any(np.isfinite(errs)) else math.nan
+    what = "w" if gd else "E[wbar]"
+    name = "err/(lnln t/ln t)" if gd else "err^2*ln t"
+    shared = " (classes share a unit)" if part.shared_unit else ""
+    return (
+        f"t = {t:<9.3g} L = {loss:<10.3e} {len(errs)} active classes{shared}, "
+        f"max err({what}) = {worst:.3e}  {name} = {rate_ratio_network(t, worst, gd):.3f}"
+    )

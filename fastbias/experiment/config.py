@@ -44,6 +44,16 @@ The schema (defaults in brackets)::
 
     [run.model]
     slope = 0.0                  # activation slope: 0 ReLU, 1 linear, between leaky
+    v = [1.0, -1.0, 1.0]         # output weights: makes the run a one-hidden-layer
+                                 # network with K = len(v) units [single neuron]
+
+A network run (``model.v`` given) trains W, d x K: ``w0`` is then an array of
+d rows of K numbers (as ``fastbias.gd``'s ``w0``), explicit ``inits`` a list of
+such arrays, and random ``inits`` draw each unit's start uniform on the sphere
+with norm ``scale``. A dataset's start is used when its shape fits ((d, K), as
+``clusters``; a (d,) start serves K = 1). ``target`` / ``targets`` do not apply:
+every activation-pattern class is measured against its own max-margin direction
+(Theorems 5.1 and 5.2).
 """
 
 from __future__ import annotations
@@ -101,6 +111,7 @@ DATASETS: dict[str, dict[str, Any]] = {
     "slow_convergence": {},
     "prop2": {"n": 10, "d": 2, "seed": 0},
     "separable": {"n": 20, "d": 2, "seed": 0, "margin": 0.1},
+    "clusters": {"offset": -10.0, "scale": 0.1},
     "file": {"path": None},
 }
 
@@ -108,7 +119,7 @@ _TOP_KEYS = ("name", "description", "save_every", "chunk_seconds", "checkpoints"
 _RUN_KEYS = ("name", "algorithm", "n_iter", "checkpoints", "w0", "target", "targets", "data", "model")
 _GD_KEYS = ("eta", "inits")
 _SGD_KEYS = ("eta0", "alpha", "replicates", "seed")
-_MODEL_KEYS = ("slope",)
+_MODEL_KEYS = ("slope", "v")
 _INIT_KEYS = ("count", "seed", "scale", "include_w0")
 TARGET_NAMES = ("auto", "global", "local", "constrained", "linear", "leaky")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -141,11 +152,12 @@ class RunSpec:
     checkpoints: int
     data: DataSpec
     slope: float = 0.0
-    w0: list[float] | None = None
+    v: list[float] | None = None
+    w0: list[float] | list[list[float]] | None = None
     target: str | list[float] = "auto"
     targets: dict[str, list[float]] = field(default_factory=dict)
     eta: float | None = None
-    inits: list[list[float]] | dict[str, Any] | None = None
+    inits: list[list[float]] | list[list[list[float]]] | dict[str, Any] | None = None
     eta0: float = 1.0
     alpha: float = 0.6
     replicates: int = 32
@@ -161,6 +173,19 @@ class RunSpec:
         d = copy.deepcopy(d)
         d["data"] = DataSpec(**d["data"])
         return cls(**d)
+
+    @property
+    def network(self) -> bool:
+        """A one-hidden-layer network run (``model.v`` given), not the single neuron."""
+        return self.v is not None
+
+    def shape(self, d: int) -> tuple[int, ...]:
+        """Shape of one start: (d,) for the neuron, (d, K) for a network."""
+        return (d,) if self.v is None else (d, len(self.v))
+
+    def v_array(self) -> np.ndarray | None:
+        """The output weights as an array (``None`` for the neuron)."""
+        return None if self.v is None else np.asarray(self.v, dtype=np.float64)
 
     def algorithm_params(self) -> dict[str, Any]:
         """The parameters of the run's algorithm."""
@@ -312,8 +337,10 @@ def _data_spec(table: Any, key: str, base: Path) -> DataSpec:
             params[p] = _int(val, k, 0)
             if params[p] >= 2**64:
                 raise ConfigError(k, f"must be below 2**64, got {val!r}")
-        elif p == "margin":
+        elif p in ("margin", "scale"):
             params[p] = _pos_real(val, k)
+        elif p == "offset":
+            params[p] = _real(val, k)
         elif p == "path":
             path = Path(_string(val, k)).expanduser()
             if not path.is_absolute():
@@ -350,36 +377,72 @@ def data_hash(X: np.ndarray, y: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def starts(spec: RunSpec, X: np.ndarray, w0: np.ndarray | None) -> np.ndarray:
-    """The (R, d) starts of a GD run, or the (1, d) start of an SGD run.
+def dataset_start(spec: RunSpec, d: int, w0: np.ndarray | None) -> np.ndarray | None:
+    """The dataset's start when its shape fits the run's model ((d,) serves a network with K = 1)."""
+    if w0 is None:
+        return None
+    shape = spec.shape(d)
+    w0 = np.asarray(w0, dtype=np.float64)
+    if w0.shape == shape:
+        return w0
+    if w0.size == d and shape == (d, 1):
+        return w0.reshape(d, 1)
+    return None
 
-    Random inits are ``count`` directions uniform on the sphere, each of norm
-    ``scale``, from ``numpy.random.default_rng(seed)``; with ``include_w0`` the
-    run's ``w0`` comes first.
+
+def starts(spec: RunSpec, X: np.ndarray, w0: np.ndarray | None) -> np.ndarray:
+    """The (R, *shape) starts of a GD run, or the (1, *shape) start of an SGD run.
+
+    ``shape`` is (d,) for the neuron and (d, K) for a network. Random inits are
+    ``count`` starts whose vectors (the neuron's w, or each unit's column of W)
+    are uniform on the sphere with norm ``scale``, from
+    ``numpy.random.default_rng(seed)``; with ``include_w0`` the run's ``w0``
+    comes first.
     """
-    d = X.shape[1]
-    base = np.asarray(spec.w0, dtype=np.float64) if spec.w0 is not None else w0
+    shape = spec.shape(X.shape[1])
+    if spec.w0 is not None:
+        base = np.asarray(spec.w0, dtype=np.float64)
+    else:
+        base = dataset_start(spec, X.shape[1], w0)
     if spec.algorithm == "sgd" or spec.inits is None:
-        return np.asarray(base, dtype=np.float64)[None, :].copy()
+        return np.asarray(base, dtype=np.float64).reshape((1, *shape)).copy()
     if isinstance(spec.inits, list):
-        return np.asarray(spec.inits, dtype=np.float64)
+        return np.asarray(spec.inits, dtype=np.float64).reshape((-1, *shape))
     rng = np.random.default_rng(int(spec.inits["seed"]))
-    G = rng.standard_normal((int(spec.inits["count"]), d))
+    G = rng.standard_normal((int(spec.inits["count"]), *shape))
     norms = np.linalg.norm(G, axis=1, keepdims=True)
     G = float(spec.inits["scale"]) * G / np.where(norms > 0, norms, 1.0)
     if spec.inits["include_w0"]:
-        G = np.vstack([np.asarray(base, dtype=np.float64)[None, :], G])
+        G = np.concatenate([np.asarray(base, dtype=np.float64).reshape((1, *shape)), G])
     return np.ascontiguousarray(G)
 
 
-def _inits(value: Any, key: str, d: int, have_w0: bool) -> list[list[float]] | dict[str, Any]:
+def _matrix(value: Any, key: str, d: int, K: int) -> list[list[float]]:
+    """A network start: d rows of K numbers (W, d x K)."""
+    if not isinstance(value, list) or len(value) != d or not all(isinstance(r, list) for r in value):
+        raise ConfigError(
+            key, f"must be an array of {d} rows of {K} numbers (W, d x K: row j holds input j's weights "
+            f"into the K units), got {_type_name(value)}" + (f" of length {len(value)}" if isinstance(
+                value, list) else "")
+        )
+    out = []
+    for j, row in enumerate(value):
+        r = _vector(row, f"{key}[{j}]")
+        if len(r) != K:
+            raise ConfigError(f"{key}[{j}]", f"has {len(r)} entries but the network has K = {K} units")
+        out.append(r)
+    return out
+
+
+def _start(value: Any, key: str, d: int, K: int | None) -> list[float] | list[list[float]]:
+    return _vector(value, key, d) if K is None else _matrix(value, key, d, K)
+
+
+def _inits(value: Any, key: str, d: int, K: int | None, have_w0: bool) -> list[Any] | dict[str, Any]:
     if isinstance(value, list):
         if not value:
             raise ConfigError(key, "must list at least one start")
-        rows = []
-        for i, row in enumerate(value):
-            rows.append(_vector(row, f"{key}[{i}]", d))
-        return rows
+        return [_start(row, f"{key}[{i}]", d, K) for i, row in enumerate(value)]
     if isinstance(value, dict):
         _check_keys(value, key, _INIT_KEYS)
         if "count" not in value:
@@ -427,6 +490,13 @@ def _run_spec(table: Any, key: str, base: Path, default_checkpoints: int) -> Run
     model = table.get("model", {})
     _check_keys(model, f"{key}.model", _MODEL_KEYS)
     slope = _wrap(f"{key}.model.slope", v.check_slope, model.get("slope", 0.0))
+    outputs = None
+    if "v" in model:
+        outputs = _vector(model["v"], f"{key}.model.v")
+        zero = [i for i, x in enumerate(outputs) if x == 0.0]
+        if zero:
+            raise ConfigError(f"{key}.model.v[{zero[0]}]", "must be non-zero (an output weight of 0 "
+                              "removes its unit)")
     name = table.get("name", f"{algorithm}-{data.dataset}")
     name = _string(name, f"{key}.name")
     if not _NAME_RE.match(name):
@@ -434,8 +504,10 @@ def _run_spec(table: Any, key: str, base: Path, default_checkpoints: int) -> Run
             f"{key}.name", f"must be 1-64 letters, digits, '_', '.', '-' (a directory name), got {name!r}"
         )
     spec = RunSpec(
-        name=name, algorithm=algorithm, n_iter=n_iter, checkpoints=checkpoints, data=data, slope=slope
+        name=name, algorithm=algorithm, n_iter=n_iter, checkpoints=checkpoints, data=data, slope=slope,
+        v=outputs,
     )
+    K = None if outputs is None else len(outputs)
 
     # Data are built here, so dimension errors surface before any work.
     try:
@@ -445,15 +517,15 @@ def _run_spec(table: Any, key: str, base: Path, default_checkpoints: int) -> Run
         raise ConfigError(k, str(exc)) from None
     d = X.shape[1]
     if "w0" in table:
-        spec.w0 = _vector(table["w0"], f"{key}.w0", d)
-    have_w0 = spec.w0 is not None or w0_data is not None
+        spec.w0 = _start(table["w0"], f"{key}.w0", d, K)
+    have_w0 = spec.w0 is not None or dataset_start(spec, d, w0_data) is not None
 
     if algorithm == "gd":
         if "eta" not in table:
             raise ConfigError(f"{key}.eta", "missing (the GD step size is required)")
         spec.eta = _pos_real(table["eta"], f"{key}.eta")
         if "inits" in table:
-            spec.inits = _inits(table["inits"], f"{key}.inits", d, have_w0)
+            spec.inits = _inits(table["inits"], f"{key}.inits", d, K, have_w0)
             if isinstance(spec.inits, list) and "w0" in table:
                 raise ConfigError(f"{key}.inits", "give either w0 or an explicit list of inits, not both")
     else:
@@ -468,7 +540,23 @@ def _run_spec(table: Any, key: str, base: Path, default_checkpoints: int) -> Run
         if spec.seed >= 2**64:
             raise ConfigError(f"{key}.seed", "must be below 2**64")
     if not have_w0 and not (algorithm == "gd" and spec.inits is not None):
-        raise ConfigError(f"{key}.w0", "missing: a data file has no start, give w0 = [...]")
+        if w0_data is None:
+            raise ConfigError(f"{key}.w0", "missing: a data file has no start, give w0 = [...]")
+        raise ConfigError(
+            f"{key}.w0",
+            f"missing: the start of dataset {data.dataset!r} has shape {np.shape(w0_data)}, not the "
+            f"{spec.shape(d)} this model needs; give w0"
+            + (" (d rows of K numbers)" if K is not None else "")
+            + (" or random inits = { count = ... }" if algorithm == "gd" else ""),
+        )
+    if K is not None:
+        for k in ("target", "targets"):
+            if k in table:
+                raise ConfigError(
+                    f"{key}.{k}",
+                    "does not apply to a network run: each activation-pattern class is measured against "
+                    "its own max-margin direction (Theorems 5.1 and 5.2)",
+                )
 
     tgt = table.get("target", "auto")
     if isinstance(tgt, str):
@@ -493,14 +581,14 @@ def _run_spec(table: Any, key: str, base: Path, default_checkpoints: int) -> Run
             raise ConfigError(f"{key}.targets.{tname}", "must be a non-zero vector")
 
     # The starts must have a finite loss (nothing finite to keep otherwise).
-    from fastbias.kernels.neuron import loss as _loss
+    from fastbias.loops.gd import loss_of
 
     W = starts(spec, X, w0_data)
     for r in range(W.shape[0]):
-        if not np.isfinite(_loss(W[r], X, y, slope)):
+        if not np.isfinite(loss_of(X, y, W[r].ravel(), slope, spec.v_array())):
             where = "w0" if W.shape[0] == 1 else f"inits (start {r})"
             raise ConfigError(
-                f"{key}.{where.split()[0]}", "the loss exp(-y sigma(w.x)) overflows float64 at this start"
+                f"{key}.{where.split()[0]}", "the loss exp(-y f(x)) overflows float64 at this start"
             )
     return spec
 

@@ -66,7 +66,10 @@ def rows_from_summaries(
             sq = "^2" if s.get("algorithm") == "sgd" else ""
             fit = f"err{sq} ~ (1/ln t)^{f['exponent']:.2f}{ci_txt}"
         outcome = "-"
-        if "theorem_4_2" in s and "outcomes" in s["theorem_4_2"]:
+        net = s.get("theorem_5")
+        if net is not None:
+            err, what, fit, outcome = _network_cells(s, net)
+        elif "theorem_4_2" in s and "outcomes" in s["theorem_4_2"]:
             outcome = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in s["theorem_4_2"]["outcomes"].items())
         status = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in s.get("status", {}).items())
         frac = timing.get("save_fraction")
@@ -85,12 +88,36 @@ def rows_from_summaries(
             "target": tgt.get("name", "-"),
             "final err": f"{_fmt(err, '.2e')} ({what})",
             "rate fit": fit,
-            "Thm 4.2 outcome": outcome,
+            "outcome": outcome,
         }
         if directory is not None:
             row["dir"] = str(directory)
         rows.append(row)
     return rows
+
+
+def _network_cells(s: dict[str, Any], net: dict[str, Any]) -> tuple[Any, str, str, str]:
+    """Final error (worst class), what it is of, the worst class's rate fit and the Theorem 5 verdict."""
+    classes = [c for c in net.get("classes", []) if c.get("final_error") is not None]
+    what = "w~_h, worst class" if s.get("algorithm") == "gd" else "E[wbar] w~_h, worst class"
+    if not classes:
+        err, fit = None, "-"
+    else:
+        worst = max(classes, key=lambda c: c["final_error"])
+        err = worst["final_error"]
+        f = next((f for f in worst.get("fits", []) if "exponent" in f), None)
+        if f is None:
+            fit = "-"
+        elif s.get("algorithm") == "gd":
+            fit = f"err ~ (lnln t/ln t)^{f['exponent']:.2f}"
+        else:
+            fit = f"err^2 ~ (1/ln t)^{f['exponent']:.2f}"
+    thm = str(net.get("theorem", "5")).split()[0]
+    if net.get("holds"):
+        outcome = f"Thm {thm}: conditions hold"
+    else:
+        outcome = f"Thm {thm} fails: {', '.join(net['failed'])}"
+    return err, what, fit, outcome
 
 
 def format_table(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:

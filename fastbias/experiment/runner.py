@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from fastbias.experiment import state as st
-from fastbias.experiment.analysis import Directions, nearest, rate_ratio, summarize
+from fastbias.experiment.analysis import Directions, nearest, network_line, rate_ratio, summarize
 from fastbias.experiment.config import ExperimentSpec, RunSpec, build_data, data_hash, starts
 from fastbias.loops.runs import GDRun, Run, SGDRun, run_from_state
 from fastbias.loops.schedule import log_schedule
@@ -142,6 +142,7 @@ def make_run(spec: RunSpec, X: np.ndarray, y: np.ndarray, w0: np.ndarray | None)
             times=times,
             per_decade=spec.checkpoints,
             parallel=parallel,
+            v=spec.v_array(),
         )
     return SGDRun(
         X,
@@ -154,16 +155,17 @@ def make_run(spec: RunSpec, X: np.ndarray, y: np.ndarray, w0: np.ndarray | None)
         slope=spec.slope,
         times=times,
         per_decade=spec.checkpoints,
+        v=spec.v_array(),
     )
 
 
-def step_bound(X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float) -> float:
-    """2 / (max ||x_i||^2 max_r L(w_r)): the local smoothness bound on a constant GD step."""
-    from fastbias.kernels.neuron import loss
+def step_bound(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, v: np.ndarray | None = None
+) -> float:
+    """2 / (max ||x_i||^2 max_r L(w_r)) (times 1/||v||^2 for a network): the bound on a constant GD step."""
+    from fastbias.loops.gd import step_bound as bound
 
-    max_sq = float(np.max(np.einsum("ij,ij->i", X, X)))
-    worst = max(loss(W[r], X, y, slope) for r in range(W.shape[0]))
-    return 2.0 / (max_sq * worst) if max_sq * worst > 0 else math.inf
+    return float(bound(X, y, np.reshape(W, (W.shape[0], -1)), slope, v))
 
 
 # ---------------------------------------------------------------------- Ctrl-C
@@ -384,7 +386,7 @@ class Monitor:
         log: Log,
         interrupts: Interrupts,
         save_every: float,
-        dirs: Directions,
+        dirs: Directions | None,
         saves: dict[str, float],
         current_good: bool,
     ):
@@ -427,11 +429,17 @@ class Monitor:
         self.log(f"  {self.spec.name}: state saved at t = {run.t} ({dt * 1e3:.1f} ms)", quiet=True)
 
     def decade_line(self, c: int) -> str:
-        """One line: t, loss - L*, direction error, current rate ratio, region."""
+        """One line: t, loss - L*, direction error, current rate ratio, region (network: per class)."""
         run, spec = self.run, self.spec
         t = int(run.times[c])
         rec = run.rec
         y = run.y
+        if spec.network:
+            d, K = run.X.shape[1], run.K
+            gd = run.algorithm == "gd"
+            W = (rec["w"][c, 0] if gd else rec["mean_wbar"][c]).reshape(d, K)
+            loss = float(rec["loss"][c, 0] if gd else rec["loss_wbar"][c, 0])
+            return f"  {spec.name}  " + network_line(W, run.v, run.X, y, t, loss, gd)
         if run.algorithm == "gd":
             V = rec["w"][c]
             excess = rec["excess"][c]
@@ -686,7 +694,7 @@ def _one_run(
     if loaded.state is None:
         run = make_run(spec, X, y, w0)
         if run.algorithm == "gd":
-            bound = step_bound(X, y, starts(spec, X, w0), spec.slope)
+            bound = step_bound(X, y, starts(spec, X, w0), spec.slope, spec.v_array())
             if spec.eta > bound:
                 log(
                     f"  warning: {spec.name}: eta = {spec.eta:g} exceeds the local smoothness bound "
@@ -720,7 +728,7 @@ def _one_run(
     if done:
         log(f"[{k}/{len(exp.runs)}] {spec.name}: finished at t = {run.t} (nothing to do)")
         return json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    dirs = Directions(X, y, spec.slope, spec.targets)
+    dirs = None if spec.network else Directions(X, y, spec.slope, spec.targets)
     mon = Monitor(spec, run, run_dir, log, interrupts, exp.save_every, dirs, saves, loaded.current_good)
     if extended:
         mon.save()  # the new end is on disk before any work
@@ -730,6 +738,8 @@ def _one_run(
             if spec.algorithm == "gd"
             else f"SGD, eta0 = {spec.eta0:g}, alpha = {spec.alpha:g}, {run.R} replicates, seed {spec.seed}"
         )
+        if spec.network:
+            what += f"; network, K = {run.K} units, v = {np.array2string(run.v, precision=3)}"
         start = "from the start" if run.t == 0 else f"resuming at t = {run.t}"
         log(
             f"[{k}/{len(exp.runs)}] {spec.name}: {what} on {spec.data.describe()}, slope {spec.slope:g}, "

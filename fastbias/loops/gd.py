@@ -15,7 +15,7 @@ from fastbias.loops.runs import GDRun, Run
 from fastbias.loops.trajectory import Trajectory
 from fastbias.models import Network
 
-__all__ = ["PARALLEL_MIN_ROWS", "check_model", "finish", "gd", "starts"]
+__all__ = ["PARALLEL_MIN_ROWS", "check_model", "finish", "gd", "loss_of", "starts", "step_bound"]
 
 #: With ``parallel="auto"``, one replicate on at least this many rows uses the
 #: row-parallel gradient. The choice depends on the problem only, never on the
@@ -149,7 +149,8 @@ def starts(w0, inits, d: int, net: Network | None) -> np.ndarray:
     return W.reshape(W.shape[0], d * K)
 
 
-def _loss_of(X: np.ndarray, y: np.ndarray, w: np.ndarray, slope: float, vv: np.ndarray | None) -> float:
+def loss_of(X: np.ndarray, y: np.ndarray, w: np.ndarray, slope: float, vv: np.ndarray | None) -> float:
+    """The loss at flattened parameters ``w`` (the neuron's w, or a network's W raveled)."""
     if vv is None:
         return _loss(w, X, y, slope)
     return net_loss(w.reshape(X.shape[1], vv.size), vv, X, y, slope)
@@ -160,23 +161,33 @@ def check_initial_loss(
 ) -> None:
     """Reject starts whose loss already overflows float64 (nothing finite to keep)."""
     for r in range(W.shape[0]):
-        if not np.isfinite(_loss_of(X, y, W[r], slope, vv)):
+        if not np.isfinite(loss_of(X, y, W[r], slope, vv)):
             where = "" if W.shape[0] == 1 else f" (row {r})"
             raise InputError(
                 f"{name}{where} has an infinite loss: exp(-y f(x)) overflows float64 at the start"
             )
 
 
-def _warn_step_size(
-    X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, eta: float, vv: np.ndarray | None = None
-) -> None:
-    # Local smoothness of the mean exponential loss: max ||x||^2 L(w) for the
-    # neuron; the network's output is scaled by ||v||, hence ||v||^2 more.
+def step_bound(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, vv: np.ndarray | None = None
+) -> float:
+    """2 / (max_i ||x_i||^2 max_r L(w_r)): the local smoothness bound on a constant step.
+
+    That is the local smoothness of the mean exponential loss over the starts
+    (rows of ``W``, flattened); a network's output is scaled by ||v||, hence a
+    factor ||v||^2 more.
+    """
     max_sq = float(np.max(np.einsum("ij,ij->i", X, X)))
     if vv is not None:
         max_sq *= float(vv @ vv)
-    worst = max(_loss_of(X, y, W[r], slope, vv) for r in range(W.shape[0]))
-    bound = 2.0 / (max_sq * worst) if max_sq * worst > 0 else np.inf
+    worst = max(loss_of(X, y, W[r], slope, vv) for r in range(W.shape[0]))
+    return 2.0 / (max_sq * worst) if max_sq * worst > 0 else np.inf
+
+
+def _warn_step_size(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, slope: float, eta: float, vv: np.ndarray | None = None
+) -> None:
+    bound = step_bound(X, y, W, slope, vv)
     if eta > bound:
         warnings.warn(
             f"eta = {eta:g} exceeds the local smoothness bound 2 / (max ||x_i||^2 L(w0)) = "

@@ -125,18 +125,21 @@ class NetworkOutcome(NamedTuple):
 
 def network_outcome(traj: Trajectory, X, y, *, replicate: int = 0, of: str = "w",
                     late_fraction: float = 0.01) -> NetworkOutcome:
-    """Check Theorems 5.1 (``of="w"``, GD) and 5.2 (``of="mean_wbar"``, SGD's averaged W) on a run.
+    """Check Theorems 5.1 (``of="w"``, GD) and 5.2 (``of="mean_wbar"`` or ``"wbar"``, SGD's averaged W).
 
     The hypotheses are judged over the late checkpoints t >= ``late_fraction``
     x t_end: patterns never change there (same stored pattern, and no
     activation flips for GD), no two classes share an active unit, and the
     loss ends below 1/n and falls. Class directions use the final partition.
+    Patterns, flips and loss are those of the iterates w_t of replicate
+    ``replicate`` (SGD stores no patterns of the averages); ``of`` picks the
+    weights whose effective directions are measured.
     """
     X, y = as_data(X, y)
     if "pattern_id" not in traj.arrays:
         raise InputError("traj must come from a network run (model=Network(...))")
-    if of not in ("w", "mean_wbar"):
-        raise InputError(f"of must be 'w' or 'mean_wbar', got {of!r}")
+    if of not in traj.arrays or of not in ("w", "wbar", "mean_wbar"):
+        raise InputError(f"of must be 'w', or for SGD 'wbar' or 'mean_wbar', got {of!r}")
     r = replicate
     v = traj.arrays["v"]
     d, K = X.shape[1], v.size
@@ -153,7 +156,7 @@ def network_outcome(traj: Trajectory, X, y, *, replicate: int = 0, of: str = "w"
     packed = traj.patterns[pid[-1]]
     A = np.unpackbits(packed, axis=1, count=K, bitorder="little").astype(bool)
     part = _from_patterns(A)
-    Ws = traj.arrays[of][:, r] if of == "w" else traj.arrays[of]
+    Ws = traj.arrays[of] if of == "mean_wbar" else traj.arrays[of][:, r]
     Ws = Ws.reshape(t.size, d, K)
     reports = []
     for pattern, idx in zip(part.patterns, part.classes, strict=True):
