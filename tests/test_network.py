@@ -170,10 +170,15 @@ def test_theorem_5_2_sgd_on_clusters():
     traj = fb.sgd(X, y, W0, n_iter=10**6, replicates=32, seed=1, checkpoints=1, model=fb.Network(v))
     o = network_outcome(traj, X, y, of="mean_wbar")
     assert o.failed == []
-    late = traj.t >= 100
+    late = traj.t >= 100  # one checkpoint per decade
     for c in o.classes:
         sq = c.errors[late] ** 2 * np.log(traj.t[late])
-        assert sq[-1] <= 1.1 * sq.max() and sq[-1] < 0.1, sq  # squared error x ln t bounded
+        inc = np.diff(sq)
+        # Squared error x ln t small and saturating: each per-decade increase is below 0.95 x the
+        # previous one, and once it falls it keeps falling. A constant error fails this (it adds
+        # err^2 ln 10 every decade for ever); an error ~ 1/sqrt(ln t) keeps it flat.
+        assert sq[-1] < 0.1, sq
+        assert np.all((inc[1:] <= 0) | (inc[1:] < 0.95 * inc[:-1])), sq
 
 
 def test_outcome_names_the_failed_condition():

@@ -19,3 +19,18 @@ def test_readme_block_runs(code, tmp_path, monkeypatch):
 
 def test_readme_has_examples():
     assert len(BLOCKS) >= 2
+
+
+TOML_BLOCKS = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.S)
+
+
+@pytest.mark.parametrize("text", TOML_BLOCKS, ids=[f"toml{i}" for i in range(len(TOML_BLOCKS))])
+def test_readme_config_snippets_are_valid(text):
+    from fastbias.experiment import parse_config
+
+    spec = parse_config(text)
+    assert spec.runs, text
+
+
+def test_readme_has_a_network_config():
+    assert any("model = { v = " in t for t in TOML_BLOCKS)

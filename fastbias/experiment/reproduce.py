@@ -97,13 +97,26 @@ class Context:
         return traj
 
     def gd(
-        self, name: str, X, y, W, *, eta: float, n_iter: int, slope: float = 0.0, per_decade: int = 10
+        self,
+        name: str,
+        X,
+        y,
+        W,
+        *,
+        eta: float,
+        n_iter: int,
+        slope: float = 0.0,
+        per_decade: int = 10,
+        v: np.ndarray | None = None,
     ) -> Trajectory:
-        """GD from the rows of W (a compiled run, saved as results/<name>.npz)."""
-        W = np.atleast_2d(np.asarray(W, dtype=np.float64))
+        """GD from the rows of W, or a network's (d, K) start W when ``v`` is given (saved as
+        results/<name>.npz)."""
+        W = np.asarray(W, dtype=np.float64)
+        W = W[None] if v is not None else np.atleast_2d(W)
         times = np.concatenate(([0], log_schedule(n_iter, per_decade)))
         return self._go(
-            GDRun(X, y, W, eta=eta, slope=slope, times=times, per_decade=per_decade, parallel=False), name
+            GDRun(X, y, W, eta=eta, slope=slope, times=times, per_decade=per_decade, parallel=False, v=v),
+            name,
         )
 
     def sgd(
@@ -119,8 +132,9 @@ class Context:
         eta0: float = 1.0,
         alpha: float = 0.6,
         per_decade: int = 10,
+        v: np.ndarray | None = None,
     ) -> Trajectory:
-        """SGD with R replicates (saved as results/<name>.npz)."""
+        """SGD with R replicates (a network when ``v`` is given; saved as results/<name>.npz)."""
         times = np.concatenate(([0], log_schedule(n_iter, per_decade)))
         return self._go(
             SGDRun(
@@ -134,6 +148,7 @@ class Context:
                 slope=0.0,
                 times=times,
                 per_decade=per_decade,
+                v=v,
             ),
             name,
         )
@@ -768,6 +783,92 @@ def c_leaky(ctx: Context) -> Result:
     return Result(_verdict(ok), "; ".join(rows), fig)
 
 
+def _class_series(o, t: np.ndarray, square: bool) -> list[dict[str, Any]]:
+    k = t >= 1
+    out = []
+    for i, c in enumerate(o.classes):
+        e = c.errors[k] ** 2 if square else c.errors[k]
+        label = f"class {i}: samples {c.samples.tolist()}"
+        out.append({"x": t[k], "y": e, "label": label, "lw": 3.0 - 0.8 * i})
+    return out
+
+
+def c_network(ctx: Context, algorithm: str) -> Result:
+    # Criteria (fixed; tests/test_network.py): see the claims C16 (GD) and C17 (SGD).
+    X, y, W0 = datasets.clusters()
+    v = np.array(datasets.CLUSTERS_V)
+    n = ctx.n(1e6, 1e7)
+    if algorithm == "gd":
+        traj = ctx.gd("C16-network-gd", X, y, W0, eta=0.15, n_iter=n, v=v)
+        o = theory.network_outcome(traj, X, y)
+    else:
+        traj = ctx.sgd("C17-network-sgd", X, y, W0, n_iter=n, replicates=32, seed=1, v=v)
+        o = theory.network_outcome(traj, X, y, of="mean_wbar")
+    idx = [_at(traj, t) for t in _decades(traj, 2)]
+    t = traj.t[idx].astype(np.float64)
+    clusters_found = sorted(c.samples.tolist() for c in o.classes) == [
+        list(range(5 * k, 5 * k + 5)) for k in range(3)
+    ]
+    ok = not o.failed and clusters_found and all(c.single_label for c in o.classes)
+    saturating = True
+    measured = []
+    for c in o.classes:
+        e = c.errors[idx]
+        if algorithm == "gd":
+            ratio = e / (np.log(np.log(t)) / np.log(t))
+            ok = ok and bool(np.all(np.diff(e) < 0) and np.all(np.diff(ratio) <= 0))
+            measured.append(f"err {_fmt_list(e, '.2e')}, ratio {_fmt_list(ratio, '.3f')}")
+        else:
+            sq = e**2 * np.log(t)
+            inc = np.diff(sq)
+            ok = ok and bool(sq[-1] < 0.1)
+            saturating = saturating and bool(np.all((inc[1:] <= 0) | (inc[1:] < 0.95 * inc[:-1])))
+            measured.append(f"err^2 ln t at decades {_fmt_list(sq, '.3g')}")
+    thm = "5.1" if algorithm == "gd" else "5.2"
+    fig = _figure(
+        lambda: plot.line_figure(
+            ctx.figure("C16" if algorithm == "gd" else "C17", f"network-{algorithm}"),
+            f"Theorem {thm}: {'GD w' if algorithm == 'gd' else 'SGD E[wbar]'}, per pattern class, clusters "
+            "data, v = (1, -1, 1)",
+            _class_series(o, traj.t, square=algorithm == "sgd"),
+            ylabel="squared direction error of $E[\\bar W]$" if algorithm == "sgd" else "direction error",
+        )
+    )
+    verdict = _verdict(ok) if (ok is False or saturating) else INCONCLUSIVE
+    return Result(
+        verdict,
+        f"conditions {o.conditions}; {len(o.classes)} classes (one per cluster: {clusters_found}); "
+        f"decades 1e2..{traj.t[-1]:.0e}: " + "; ".join(measured),
+        fig,
+    )
+
+
+def c_network_fails(ctx: Context) -> Result:
+    # Criterion (fixed; tests/test_network.py): failed == ["disjoint_units"], shared unit and 4
+    # classes at T.
+    X, y, W0 = datasets.clusters(offset=25.0)
+    v = np.array(datasets.CLUSTERS_V)
+    traj = ctx.gd("C18-network-shared", X, y, W0, eta=0.15, n_iter=ctx.n(1e5, 1e6), v=v)
+    o = theory.network_outcome(traj, X, y)
+    shared = bool(traj.shared_unit[-1, 0])
+    classes = int(traj.n_classes[-1, 0])
+    ok = o.failed == ["disjoint_units"] and shared and classes == 4
+    fig = _figure(
+        lambda: plot.line_figure(
+            ctx.figure("C18", "network-shared"),
+            "Theorem 5.1's conditions fail: two pattern classes share a unit (clusters, offset 25 degrees)",
+            _class_series(o, traj.t, square=False),
+            ylabel="direction error",
+        )
+    )
+    return Result(
+        _verdict(ok),
+        f"failed conditions {o.failed}; classes at T {classes}, shared unit {shared}; final class errors "
+        + _fmt_list([c.final_error for c in o.classes], ".3g"),
+        fig,
+    )
+
+
 CLAIMS: list[Claim] = [
     Claim(
         "C1",
@@ -889,11 +990,38 @@ CLAIMS: list[Claim] = [
         "other, w_T separable",
         c_leaky,
     ),
+    Claim(
+        "C16",
+        "Thm 5.1: network GD, per pattern class",
+        "one hidden layer, fixed v of both signs: when the activation patterns stop changing, no two "
+        "classes share a unit and the loss is small, each class's effective weights w~_h converge in "
+        "direction to its max-margin direction w^_h at rate O(ln ln t / ln t)",
+        "clusters data (3 clusters, each captured by its own unit): every condition holds late; 3 "
+        "single-label classes, one per cluster; each class's error falls at every decade from 1e2 and "
+        "its ratio to ln ln t / ln t never grows",
+        lambda ctx: c_network(ctx, "gd"),
+    ),
+    Claim(
+        "C17",
+        "Thm 5.2: network SGD, averaged W",
+        "under the same conditions the expected averaged weights E[wbar_t] converge per class, with "
+        "squared direction error O(1 / ln t)",
+        "clusters data, alpha 0.6, eta0 1, 32 replicates: every condition holds; for each class of "
+        "E[wbar], err^2 x ln t at T is < 0.1 and saturates: over the decades from 1e2 each increase is "
+        "below 0.95 x the previous one, and once it falls it keeps falling (inconclusive if only this fails)",
+        lambda ctx: c_network(ctx, "sgd"),
+    ),
+    Claim(
+        "C18",
+        "Thm 5.1's conditions can fail: shared units",
+        "the theorems assume that no two pattern classes share an active unit (A_h1 and A_h2 disjoint)",
+        "clusters data, units started 25 degrees off: network_outcome reports exactly the failed "
+        "condition disjoint_units; at T two classes share a unit and there are 4 classes",
+        c_network_fails,
+    ),
 ]
 
-NOTES = [
-    "The network theorems (Section 6) are not checked yet: fastbias has no network model so far.",
-]
+NOTES: list[str] = []
 
 
 def _wrap(text: str, width: int) -> list[str]:
