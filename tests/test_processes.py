@@ -143,3 +143,26 @@ def test_ctrl_c_returns_what_was_computed(tmp_path):
     assert tr.t[-1] > 10**6 and tr.t[-1] < 10**12  # the state when interrupted is kept
     assert np.all(np.diff(tr.t) > 0)
     assert np.all(np.isfinite(tr.loss))
+
+
+def test_cache_stamp_covers_the_whole_package(tmp_path):
+    """An edit to any fastbias module invalidates every cached function (kernels are inlined across files)."""
+    import fastbias
+    from fastbias._jit import package_stamp
+    from fastbias.kernels import neuron
+    from fastbias.loops import steppers
+
+    pkg = Path(fastbias.__file__).parent
+    stamp = package_stamp()
+    # Every cached fastbias dispatcher, loops and kernels alike, carries the package stamp.
+    for f in (steppers.gd_advance, steppers.sgd_advance, neuron.loss, neuron.row_dot):
+        assert f._cache._impl.locator.get_source_stamp() == stamp, f
+    # The stamp follows any file's content (a copy of two modules stands in for the package).
+    for name in ("kernels/neuron.py", "loops/steppers.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((pkg / name).read_bytes())
+    before = package_stamp(tmp_path)
+    assert package_stamp(tmp_path) == before
+    p = tmp_path / "kernels/neuron.py"
+    p.write_text(p.read_text() + "\n# edited\n")
+    assert package_stamp(tmp_path) != before
