@@ -36,7 +36,7 @@ def sym_clusters(offset=-10.0, scale=0.1):
 @st.composite
 def net_problems(draw):
     n = draw(st.integers(2, 10))
-    d = draw(st.integers(1, 4))
+    d = draw(st.sampled_from([1, 2, 3, 4, 9, 17]))
     K = draw(st.sampled_from([1, 2, 3, 7, 16, 64]))
     el = st.floats(-2, 2, allow_nan=False, allow_subnormal=False)
     X = draw(arrays(np.float64, (n, d), elements=el))
@@ -135,6 +135,18 @@ def test_single_unit_network_is_the_neuron_exactly():
                     model=net)
         assert np.array_equal(s1.w, s2.w[..., 0]) and np.array_equal(s1.wbar, s2.wbar[..., 0])
         assert np.array_equal(s1.loss_wbar, s2.loss_wbar)
+
+
+def test_single_unit_network_is_the_neuron_exactly_in_higher_dimension():
+    # d = 21 exercises the eight-partial-sum dot product and its tail in both models.
+    X, y, w0 = fb.datasets.separable(n=40, d=21, seed=3)
+    net = _quiet_network([1.0])
+    a = fb.gd(X, y, w0, eta=0.05, n_iter=3000, checkpoints=4)
+    b = fb.gd(X, y, w0[:, None], eta=0.05, n_iter=3000, checkpoints=4, model=net)
+    assert np.array_equal(a.w, b.w[..., 0]) and np.array_equal(a.loss, b.loss)
+    s1 = fb.sgd(X, y, w0, n_iter=5000, replicates=2, seed=1, checkpoints=4)
+    s2 = fb.sgd(X, y, w0[:, None], n_iter=5000, replicates=2, seed=1, checkpoints=4, model=net)
+    assert np.array_equal(s1.w, s2.w[..., 0]) and np.array_equal(s1.wbar, s2.wbar[..., 0])
 
 
 def test_network_gd_equals_numpy_loop():

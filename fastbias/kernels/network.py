@@ -21,7 +21,7 @@ import numpy as np
 from numba import prange
 
 from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
-from fastbias.kernels.neuron import block_bounds
+from fastbias.kernels.neuron import block_bounds, strided_dot
 
 __all__ = [
     "net_forward",
@@ -33,23 +33,29 @@ __all__ = [
     "net_sample_loss_grad",
     "net_term",
     "net_tracked_rows",
+    "preactivations_flat",
+    "rows_flat",
+    "tracked_rows_flat",
 ]
 
 
 @jit_inline
-def net_preactivations(W: np.ndarray, X: np.ndarray, i: int, z: np.ndarray) -> None:
-    """z[k] = w_k . x_i, each summed over j in order (the neuron's ``row_dot`` order).
+def preactivations_flat(w: np.ndarray, K: int, X: np.ndarray, i: int, z: np.ndarray) -> None:
+    """z[k] = w_k . x_i for the row-major flattened W (``w[j K + k]`` = W[j, k]).
 
-    Each sum is kept in a register and stored once: accumulating into z[k]
-    directly made every add a load and a store (LLVM cannot prove that z does
-    not alias W or X), and cost about 2x at n = 15, K = 3, d = 2.
+    Each sum is :func:`~fastbias.kernels.neuron.strided_dot`, the neuron's own
+    dot product, kept in registers and stored once (accumulating into z[k]
+    made every add a load and a store: LLVM cannot prove that z does not alias
+    W or X; it cost about 2x at n = 15, K = 3, d = 2).
     """
-    K = W.shape[1]
     for k in range(K):
-        acc = 0.0
-        for j in range(X.shape[1]):
-            acc += W[j, k] * X[i, j]
-        z[k] = acc
+        z[k] = strided_dot(w, k, K, X, i)
+
+
+@jit_inline
+def net_preactivations(W: np.ndarray, X: np.ndarray, i: int, z: np.ndarray) -> None:
+    """z[k] = w_k . x_i for the (d, K) weights W (see :func:`preactivations_flat`)."""
+    preactivations_flat(W.reshape(-1), W.shape[1], X, i, z)
 
 
 @jit_inline
@@ -85,8 +91,9 @@ def net_forward(W: np.ndarray, v: np.ndarray, X: np.ndarray, slope: float, out: 
     """Write the network outputs f(x_i) into ``out`` (length n)."""
     K = W.shape[1]
     z = np.empty(K)
+    w = W.reshape(-1)
     for i in range(X.shape[0]):
-        net_preactivations(W, X, i, z)
+        preactivations_flat(w, K, X, i, z)
         f = 0.0
         for k in range(K):
             f += v[k] * (z[k] if z[k] > 0.0 else slope * z[k])
@@ -94,19 +101,18 @@ def net_forward(W: np.ndarray, v: np.ndarray, X: np.ndarray, slope: float, out: 
 
 
 @jit_inline
-def _output(W: np.ndarray, v: np.ndarray, X: np.ndarray, i: int, slope: float, z: np.ndarray
+def _output(w: np.ndarray, v: np.ndarray, X: np.ndarray, i: int, slope: float, z: np.ndarray
             ) -> tuple[float, bool]:
     """Pre-activations of row i into ``z`` and the output f(x_i) (as :func:`net_term` sums it).
 
-    Returns ``(f, any_active)``. One pass over the units, each dot product in
-    a register (see :func:`net_preactivations`).
+    ``w`` is W flattened row-major. Returns ``(f, any_active)``. One pass over
+    the units, each dot product in registers (see :func:`preactivations_flat`).
     """
     f = 0.0
     any_active = False
-    for k in range(W.shape[1]):
-        acc = 0.0
-        for j in range(X.shape[1]):
-            acc += W[j, k] * X[i, j]
+    K = v.shape[0]
+    for k in range(K):
+        acc = strided_dot(w, k, K, X, i)
         z[k] = acc
         if acc > 0.0:
             f += v[k] * acc
@@ -117,13 +123,35 @@ def _output(W: np.ndarray, v: np.ndarray, X: np.ndarray, i: int, slope: float, z
 
 
 @jit_inline
-def _add_gradient(G: np.ndarray, X: np.ndarray, i: int, z: np.ndarray, v: np.ndarray, yi: float,
+def _add_gradient(g: np.ndarray, X: np.ndarray, i: int, z: np.ndarray, v: np.ndarray, yi: float,
                   slope: float, e: float) -> None:
-    """G[:, k] += c_k x_i with c_k = -y_i sigma'(z_k) e v_k (the coefficients :func:`net_term` writes)."""
-    for k in range(G.shape[1]):
+    """G[:, k] += c_k x_i (G flattened row-major in ``g``), c_k = -y_i sigma'(z_k) e v_k.
+
+    The coefficients are those :func:`net_term` writes."""
+    K = v.shape[0]
+    for k in range(K):
         ck = (-yi * (1.0 if z[k] > 0.0 else slope)) * e * v[k]
         for j in range(X.shape[1]):
-            G[j, k] += ck * X[i, j]
+            g[j * K + k] += ck * X[i, j]
+
+
+@jit_inline
+def rows_flat(
+    w: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
+    g: np.ndarray, z: np.ndarray,
+) -> float:
+    """:func:`net_rows` on W and G flattened row-major (``w``, ``g``)."""
+    total = 0.0
+    for i in range(lo, hi):
+        yi = y[i]
+        f, any_active = _output(w, v, X, i, slope, z)
+        if slope == 0.0 and not any_active:
+            total += 1.0
+            continue
+        e = math.exp(-yi * f)
+        total += e
+        _add_gradient(g, X, i, z, v, yi, slope, e)
+    return total
 
 
 @jit_inline
@@ -136,37 +164,22 @@ def net_rows(
     ``c`` is unused (kept for the signature the loops share); rows whose ReLU
     units are all inactive add 1 to the loss, nothing to G, and cost no exp.
     """
-    total = 0.0
-    for i in range(lo, hi):
-        yi = y[i]
-        f, any_active = _output(W, v, X, i, slope, z)
-        if slope == 0.0 and not any_active:
-            total += 1.0
-            continue
-        e = math.exp(-yi * f)
-        total += e
-        _add_gradient(G, X, i, z, v, yi, slope, e)
-    return total
+    return rows_flat(W.reshape(-1), v, X, y, slope, lo, hi, G.reshape(-1), z)
 
 
 @jit_inline
-def net_tracked_rows(
-    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
-    active: np.ndarray, G: np.ndarray, z: np.ndarray, c: np.ndarray,
+def tracked_rows_flat(
+    w: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
+    active: np.ndarray, g: np.ndarray, z: np.ndarray,
 ) -> tuple[float, int, bool, int]:
-    """:func:`net_rows` that tracks the activation pattern (``active`` is (n*K,) bool, row-major).
-
-    Returns ``(loss_sum, flips, separable, n_active)``: flips counts (sample,
-    unit) pairs whose activation changed since the last call, separable is
-    whether y_i f(x_i) > 0 for every row, n_active the active pairs.
-    """
-    K = W.shape[1]
+    """:func:`net_tracked_rows` on W and G flattened row-major (``w``, ``g``): what the GD loop calls."""
+    K = v.shape[0]
     total = 0.0
     flips = 0
     n_active = 0
     separable = True
     for i in range(lo, hi):
-        f, any_active = _output(W, v, X, i, slope, z)
+        f, any_active = _output(w, v, X, i, slope, z)
         for k in range(K):
             on = z[k] > 0.0
             if on != active[i * K + k]:
@@ -181,8 +194,23 @@ def net_tracked_rows(
             continue
         e = math.exp(-yi * f)
         total += e
-        _add_gradient(G, X, i, z, v, yi, slope, e)
+        _add_gradient(g, X, i, z, v, yi, slope, e)
     return total, flips, separable, n_active
+
+
+@jit_inline
+def net_tracked_rows(
+    W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, lo: int, hi: int,
+    active: np.ndarray, G: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> tuple[float, int, bool, int]:
+    """:func:`net_rows` that tracks the activation pattern (``active`` is (n*K,) bool, row-major).
+
+    Returns ``(loss_sum, flips, separable, n_active)``: flips counts (sample,
+    unit) pairs whose activation changed since the last call, separable is
+    whether y_i f(x_i) > 0 for every row, n_active the active pairs. ``c`` is
+    unused.
+    """
+    return tracked_rows_flat(W.reshape(-1), v, X, y, slope, lo, hi, active, G.reshape(-1), z)
 
 
 @jit
@@ -192,8 +220,9 @@ def net_loss(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, slope: 
     z = np.empty(K)
     c = np.empty(K)
     total = 0.0
+    w = W.reshape(-1)
     for i in range(X.shape[0]):
-        net_preactivations(W, X, i, z)
+        preactivations_flat(w, K, X, i, z)
         total += net_term(z, v, y[i], slope, c)
     return total / X.shape[0]
 
@@ -223,11 +252,9 @@ def net_sample_loss_grad(
 ) -> float:
     """Loss exp(-y f(x)) of one sample; its gradient w.r.t. W is written into ``out`` (d, K)."""
     K = W.shape[1]
-    z = np.zeros(K)
+    z = np.empty(K)
     c = np.empty(K)
-    for j in range(x.shape[0]):
-        for k in range(K):
-            z[k] += W[j, k] * x[j]
+    preactivations_flat(W.reshape(-1), K, x.reshape((1, x.shape[0])), 0, z)
     e = net_term(z, v, yi, slope, c)
     for j in range(x.shape[0]):
         for k in range(K):

@@ -34,17 +34,59 @@ __all__ = [
     "row_dot",
     "row_term",
     "sample_loss_grad",
+    "strided_dot",
     "tracked_rows",
 ]
 
 
 @jit_inline
+def strided_dot(w: np.ndarray, off: int, stride: int, X: np.ndarray, i: int) -> float:
+    """sum_j w[off + j stride] X[i, j] in a fixed grouping: eight partial sums, then a fixed tree.
+
+    Partial sum q takes the terms j = q (mod 8) of the first 8 floor(d/8)
+    columns, the remaining columns go to partial sum 0 in order, and the result
+    is ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7)). Below d = 8 that is
+    the plain in-order sum. The grouping is part of the definition, not left to
+    the compiler (``fastmath`` stays off), so the bits are the same on every
+    machine; the eight independent chains hide the add latency and LLVM packs
+    them into SIMD registers (PERF_NOTES 2: an in-order sum is latency-bound).
+    A network unit (``off`` = k, ``stride`` = K over the row-major (d, K) W)
+    uses the same function, so K = 1 reproduces the neuron bit for bit.
+    """
+    d = X.shape[1]
+    s0 = 0.0
+    if d < 8:
+        for j in range(d):
+            s0 += w[off + j * stride] * X[i, j]
+        return s0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    s4 = 0.0
+    s5 = 0.0
+    s6 = 0.0
+    s7 = 0.0
+    nb = d // 8
+    for b in range(nb):
+        j = 8 * b
+        q = off + j * stride
+        s0 += w[q] * X[i, j]
+        s1 += w[q + stride] * X[i, j + 1]
+        s2 += w[q + 2 * stride] * X[i, j + 2]
+        s3 += w[q + 3 * stride] * X[i, j + 3]
+        s4 += w[q + 4 * stride] * X[i, j + 4]
+        s5 += w[q + 5 * stride] * X[i, j + 5]
+        s6 += w[q + 6 * stride] * X[i, j + 6]
+        s7 += w[q + 7 * stride] * X[i, j + 7]
+    for j in range(8 * nb, d):
+        s0 += w[off + j * stride] * X[i, j]
+    return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
+
+
+@jit_inline
 def row_dot(w: np.ndarray, X: np.ndarray, i: int) -> float:
-    """w . X[i] summed in index order (no row view: PERF_NOTES 1)."""
-    s = 0.0
-    for j in range(X.shape[1]):
-        s += w[j] * X[i, j]
-    return s
+    """w . X[i] (no row view: PERF_NOTES 1), grouped as :func:`strided_dot`."""
+    return strided_dot(w, 0, 1, X, i)
 
 
 @jit_inline
@@ -159,9 +201,7 @@ def loss_grad(w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, out: np
 @jit
 def sample_loss_grad(w: np.ndarray, x: np.ndarray, yi: float, slope: float, out: np.ndarray) -> float:
     """Loss exp(-y sigma(w.x)) of one sample; its gradient is written into ``out``."""
-    m = 0.0
-    for j in range(x.shape[0]):
-        m += w[j] * x[j]
+    m = row_dot(w, x.reshape((1, x.shape[0])), 0)
     e, c = row_term(m, yi, slope)
     for j in range(x.shape[0]):
         out[j] = c * x[j]

@@ -26,7 +26,7 @@ import numpy as np
 from numba import prange
 
 from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
-from fastbias.kernels.network import net_preactivations, net_term, net_tracked_rows
+from fastbias.kernels.network import net_term, preactivations_flat, tracked_rows_flat
 from fastbias.kernels.neuron import block_bounds, row_dot, row_term, tracked_rows
 from fastbias.kernels.rng import draw_index
 from fastbias.loops.schedule import fill_step_sizes
@@ -58,16 +58,16 @@ SGD_BLOCK = 16384
 @jit_inline
 def _pass(
     model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, lo: int, hi: int,
-    active: np.ndarray, g: np.ndarray, z: np.ndarray, c: np.ndarray, w2: np.ndarray, g2: np.ndarray,
+    active: np.ndarray, g: np.ndarray, z: np.ndarray,
 ) -> tuple[float, int, bool, int]:
     """The model's tracked pass over rows [lo, hi): (loss_sum, flips, separable, n_active).
 
-    ``w2`` and ``g2`` are (d, K) views of ``w`` and ``g`` made once by the
-    caller (a reshape per pass cost about 10% at n = 15, K = 3).
+    Networks take the flat parameters as they are (no (d, K) view: a reshape
+    per pass cost about 10% at n = 15, K = 3).
     """
     if model == NEURON:
         return tracked_rows(w, X, y, slope, lo, hi, active, g)
-    return net_tracked_rows(w2, v, X, y, slope, lo, hi, active, g2, z, c)
+    return tracked_rows_flat(w, v, X, y, slope, lo, hi, active, g, z)
 
 
 @jit_inline
@@ -75,17 +75,18 @@ def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) ->
     """prev <- w; w <- w - scale * g, unless that leaves float64 range.
 
     Returns whether the step was applied; if not, ``w`` is untouched (the last
-    finite iterate). ``g`` is used as scratch for the candidate.
+    finite iterate). The candidate is computed twice (checked, then stored)
+    rather than kept in scratch memory: the store and reload sat on the
+    iteration's critical path (about 10% at n = 3, d = 2).
     """
     finite = True
     for j in range(w.shape[0]):
-        u = w[j] - scale * g[j]
-        g[j] = u
-        finite = finite and abs(u) < math.inf
+        finite &= abs(w[j] - scale * g[j]) < math.inf
     if finite:
         for j in range(w.shape[0]):
-            prev[j] = w[j]
-            w[j] = g[j]
+            wj = w[j]
+            prev[j] = wj
+            w[j] = wj - scale * g[j]
     return finite
 
 
@@ -106,7 +107,6 @@ def _gd_steps(
     t0: int,
     t1: int,
     z: np.ndarray,
-    c: np.ndarray,
 ) -> tuple[int, int, bool]:
     """GD for one replicate with the serial pass; returns (t_end, status, sep).
 
@@ -120,17 +120,15 @@ def _gd_steps(
     exits = counts[2]
     t_end = t1
     status = OK
-    w2 = w.reshape((X.shape[1], v.shape[0]))
-    g2 = g.reshape((X.shape[1], v.shape[0]))
     for t in range(t0, t1):
         for j in range(g.shape[0]):
             g[j] = 0.0
-        total, f, s, n_active = _pass(model, w, X, y, slope, v, 0, n, active, g, z, c, w2, g2)
+        total, f, s, n_active = _pass(model, w, X, y, slope, v, 0, n, active, g, z)
         if not total < math.inf:
             # w_t is past float64 range: nothing is counted, return to w_{t-1}.
             for j in range(w.shape[0]):
                 w[j] = prev[j]
-            _pass(model, w, X, y, slope, v, 0, n, active, g, z, c, w2, g2)
+            _pass(model, w, X, y, slope, v, 0, n, active, g, z)
             t_end, status = t - 1, OVERFLOW
             break
         flips += f
@@ -195,8 +193,7 @@ def gd_advance(
         act = active[r].copy()
         cnt = counts[r].copy()
         z = np.empty(K)
-        c = np.empty(K)
-        t_end, st, s = _gd_steps(model, X, y, slope, v, eta, w, prev, g, act, cnt, sep[r], t0, t1, z, c)
+        t_end, st, s = _gd_steps(model, X, y, slope, v, eta, w, prev, g, act, cnt, sep[r], t0, t1, z)
         W[r] = w
         W_prev[r] = prev
         active[r] = act
@@ -229,12 +226,7 @@ def _tracked_parallel(
         for j in range(partial.shape[1]):
             partial[b, j] = 0.0
         z = np.empty(K)
-        c = np.empty(K)
-        gb = partial[b]
-        total, flips, s, n_act = _pass(
-            model, w, X, y, slope, v, lo, hi, active, gb, z, c,
-            w.reshape((X.shape[1], K)), gb.reshape((X.shape[1], K)),
-        )
+        total, flips, s, n_act = _pass(model, w, X, y, slope, v, lo, hi, active, partial[b], z)
         stats[b, 0] = total
         stats[b, 1] = flips
         stats[b, 2] = 1.0 if s else 0.0
@@ -318,16 +310,15 @@ def gd_advance_parallel(
 @jit_inline
 def _net_delta(
     w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, i: int, eta: float,
-    delta: np.ndarray, z: np.ndarray, c: np.ndarray, w2: np.ndarray,
+    delta: np.ndarray, z: np.ndarray, c: np.ndarray,
 ) -> tuple[bool, bool]:
     """A network's SGD update of sample i: w_next = w - delta. Returns (moves, finite).
 
     ``moves`` is False when the sample's gradient is exactly zero (ReLU, no
     active unit: no exp evaluated); ``finite`` whether w - delta stays finite.
-    ``w2`` is the caller's (d, K) view of ``w``.
     """
     d, K = X.shape[1], v.shape[0]
-    net_preactivations(w2, X, i, z)
+    preactivations_flat(w, K, X, i, z)
     e = net_term(z, v, y[i], slope, c)
     moves = False
     for k in range(K):
@@ -338,7 +329,7 @@ def _net_delta(
     for j in range(d):
         for k in range(K):
             delta[j * K + k] = (eta * c[k]) * X[i, j]
-            finite = finite and abs(w[j * K + k] - delta[j * K + k]) < math.inf
+            finite &= abs(w[j * K + k] - delta[j * K + k]) < math.inf
     return True, finite
 
 
@@ -381,7 +372,6 @@ def _sgd_steps(
     """
     n = X.shape[0]
     d = X.shape[1]
-    w2 = w.reshape((d, v.shape[0]))
     for j in range(count):
         i = draw_index(key, k0 + j, n)
         if model == NEURON:
@@ -390,7 +380,7 @@ def _sgd_steps(
             if coef != 0.0:
                 finite = e < math.inf
                 for q in range(d):
-                    finite = finite and abs(w[q] - step * X[i, q]) < math.inf
+                    finite &= abs(w[q] - step * X[i, q]) < math.inf
                 if not finite:
                     return k0 + j, OVERFLOW
             _kahan_add(w, wsum, comp)
@@ -398,7 +388,7 @@ def _sgd_steps(
                 for q in range(d):
                     w[q] -= step * X[i, q]
         else:
-            moves, finite = _net_delta(w, X, y, slope, v, i, table[j], delta, z, c, w2)
+            moves, finite = _net_delta(w, X, y, slope, v, i, table[j], delta, z, c)
             if not finite:
                 return k0 + j, OVERFLOW
             _kahan_add(w, wsum, comp)
