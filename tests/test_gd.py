@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -235,3 +237,48 @@ def test_parallel_gradient_agrees_with_serial(rng):
     np.testing.assert_allclose(a.w, b.w, rtol=1e-11, atol=1e-13)
     for name in ("flips", "sep_entries", "sep_exits", "region", "mask"):
         assert np.array_equal(a.arrays[name], b.arrays[name]), name
+
+
+def _pad(X, W):
+    """The same problem with a third, all-zero column: it takes the generic d-dimensional loop."""
+    return np.hstack([X, np.zeros((X.shape[0], 1))]), np.hstack([W, np.zeros((W.shape[0], 1))])
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("example1", 1.0, 0.0, 200_000),
+        ("example2", 0.5, 0.0, 200_000),   # activation flips every decade
+        ("example1", 1.0, 0.3, 50_000),    # leaky
+        ("dead", 0.5, 0.0, 1000),          # dies at t = 1
+        ("overflow", 1e4, 0.0, 100),       # overflows at the first step
+        ("overflow-late", 3.0, 1.0, 200),  # overflows after some steps
+    ],
+    ids=lambda c: c[0] + f"-slope{c[2]}",
+)
+def test_two_dimensional_loop_equals_the_generic_loop(case):
+    """The d = 2 register loop is the generic loop bit for bit: a zero third column changes no
+    arithmetic (it adds exact zeros and its weight stays 0), but takes the generic path."""
+    name, eta, slope, n_iter = case
+    if name in ("example1", "example2"):
+        X, y, w0 = getattr(fb.datasets, name)()
+        W = np.stack([w0, [0.3, 0.5], [-0.2, 0.9]])
+    elif name == "dead":
+        X, y, W = np.array([[-1.0, 0.0], [-1.0, 1.0]]), np.array([1.0, -1.0]), np.array([[0.1, 1.0]])
+    elif name == "overflow":
+        X, y, W = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([1.0, -1.0]), np.array([[1.0, -2.0]])
+    else:
+        X, y, W = np.array([[1.0, 0.2], [1.0, 0.2]]), np.array([1.0, -1.0]), np.array([[0.5, 0.1]])
+    Xp, Wp = _pad(X, W)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fb.StepSizeWarning)
+        a = fb.gd(X, y, inits=W, eta=eta, slope=slope, n_iter=n_iter, checkpoints=5)
+        b = fb.gd(Xp, y, inits=Wp, eta=eta, slope=slope, n_iter=n_iter, checkpoints=5)
+    assert np.array_equal(a.w, b.w[..., :2]) and np.all(b.w[..., 2] == 0.0)
+    for k in ("loss", "excess", "flips", "sep_entries", "sep_exits", "region"):
+        assert np.array_equal(a.arrays[k], b.arrays[k]), k
+    assert list(a.status) == list(b.status) and np.array_equal(a.t_stop, b.t_stop)
+    if name.startswith("overflow"):
+        assert set(a.status) == {"overflow"}
+    if name == "dead":
+        assert set(a.status) == {"dead"}
