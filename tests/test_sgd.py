@@ -168,3 +168,32 @@ def test_replicate_average_estimates_expectation():
     se = traj.se_wbar[-1]
     assert np.all(np.abs(a - b) < 6 * se * np.sqrt(2) + 1e-12)
     assert np.all(se > 0)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.3])
+@pytest.mark.parametrize("dataset", ["example1", "example2", "prop2"])
+def test_two_dimensional_loop_equals_the_generic_loop(dataset, slope):
+    """The d = 2 register loop is the generic loop bit for bit: a zero third column adds exact zeros
+    and keeps weight 0, but takes the generic path. Covers replicates, Kahan sums and the averages."""
+    X, y, w0 = getattr(fb.datasets, dataset)()
+    Xp, w0p = np.hstack([X, np.zeros((X.shape[0], 1))]), np.append(w0, 0.0)
+    a = fb.sgd(X, y, w0, n_iter=100_000, replicates=3, seed=5, slope=slope, checkpoints=5)
+    b = fb.sgd(Xp, y, w0p, n_iter=100_000, replicates=3, seed=5, slope=slope, checkpoints=5)
+    for k in ("w", "wbar", "mean_wbar"):
+        assert np.array_equal(a.arrays[k], b.arrays[k][..., :2]), k
+        assert np.all(b.arrays[k][..., 2] == 0.0), k
+    assert np.array_equal(a.loss, b.loss) and np.array_equal(a.loss_wbar, b.loss_wbar)
+
+
+def test_two_dimensional_loop_overflow_keeps_the_last_state():
+    # Linear model on two coinciding points of opposite labels: the iterates blow up.
+    X = np.array([[1.0, 0.2], [1.0, 0.2]])
+    y = np.array([1.0, -1.0])
+    Xp = np.hstack([X, np.zeros((2, 1))])
+    a = fb.sgd(X, y, np.array([0.5, 0.1]), n_iter=10_000, replicates=4, seed=2, eta0=60.0, alpha=0.0,
+               slope=1.0, checkpoints=np.arange(1, 10_001))
+    b = fb.sgd(Xp, y, np.array([0.5, 0.1, 0.0]), n_iter=10_000, replicates=4, seed=2, eta0=60.0,
+               alpha=0.0, slope=1.0, checkpoints=np.arange(1, 10_001))
+    assert "overflow" in set(a.status)
+    assert list(a.status) == list(b.status) and np.array_equal(a.t_stop, b.t_stop)
+    assert np.array_equal(a.w, b.w[..., :2]) and np.array_equal(a.wbar, b.wbar[..., :2])

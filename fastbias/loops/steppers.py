@@ -523,6 +523,56 @@ def _sgd_steps(
     return k0 + count, OK
 
 
+@jit
+def _sgd_steps_d2(
+    X: np.ndarray,
+    y: np.ndarray,
+    slope: float,
+    key: np.uint64,
+    table: np.ndarray,
+    k0: int,
+    count: int,
+    w: np.ndarray,
+    wsum: np.ndarray,
+    comp: np.ndarray,
+) -> tuple[int, int]:
+    """:func:`_sgd_steps` for the neuron in two dimensions: w and the Kahan sums in registers.
+
+    The same operations in the same order (bit for bit the generic loop, tested
+    on zero-padded data).
+    """
+    n = X.shape[0]
+    w0, w1 = w[0], w[1]
+    s0, s1 = wsum[0], wsum[1]
+    c0, c1 = comp[0], comp[1]
+    for j in range(count):
+        i = draw_index(key, k0 + j, n)
+        x0 = X[i, 0]
+        x1 = X[i, 1]
+        m = 0.0
+        m += w0 * x0
+        m += w1 * x1
+        e, coef = row_term(m, y[i], slope)
+        step = table[j] * coef
+        if coef != 0.0:
+            if not (e < math.inf) & (abs(w0 - step * x0) < math.inf) & (abs(w1 - step * x1) < math.inf):
+                w[0], w[1], wsum[0], wsum[1], comp[0], comp[1] = w0, w1, s0, s1, c0, c1
+                return k0 + j, OVERFLOW
+        yk = w0 - c0
+        tk = s0 + yk
+        c0 = (tk - s0) - yk
+        s0 = tk
+        yk = w1 - c1
+        tk = s1 + yk
+        c1 = (tk - s1) - yk
+        s1 = tk
+        if coef != 0.0:
+            w0 -= step * x0
+            w1 -= step * x1
+    w[0], w[1], wsum[0], wsum[1], comp[0], comp[1] = w0, w1, s0, s1, c0, c1
+    return k0 + count, OK
+
+
 @jit_parallel
 def sgd_advance(
     model: int,
@@ -601,7 +651,10 @@ def _sgd_replicate(
     delta = np.empty_like(w)
     z = np.empty(K)
     c = np.empty(K)
-    k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, k, count, w, s, cc, delta, z, c)
+    if model == NEURON and X.shape[1] == 2:
+        k_end, st = _sgd_steps_d2(X, y, slope, keys[r], table, k, count, w, s, cc)
+    else:
+        k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, k, count, w, s, cc, delta, z, c)
     W[r] = w
     S[r] = s
     C[r] = cc
