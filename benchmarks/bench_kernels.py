@@ -62,3 +62,32 @@ class SampleLossGrad:
         func, args = self.func, self.args
         for _ in range(CALLS_SMALL):
             func(*args)
+
+
+def _network_problem(n: int, d: int, K: int) -> tuple:
+    """Planted data, a (d, K) start of small random units and output weights of both signs."""
+    X, y, _ = problem(n, d)
+    rng = np.random.default_rng(7)
+    W = np.ascontiguousarray(0.1 * rng.standard_normal((d, K)))
+    v = np.where(np.arange(K) % 2 == 0, 1.0, -1.0)
+    return X, y, W, v
+
+
+class NetLossGrad:
+    """Loss and gradient of a one-hidden-layer network (ReLU), serial and row-parallel kernels."""
+
+    params = ([100, 10**4], DS, [3, 64], ["serial", "parallel"])
+    param_names = ("n", "d", "K", "kernel")
+    timeout = 300
+
+    def setup(self, n: int, d: int, K: int, kernel: str) -> None:
+        self.func = _kernel("net_loss_grad" if kernel == "serial" else "net_loss_grad_parallel")
+        X, y, W, v = _network_problem(n, d, K)
+        self.args = (W, v, X, y, 0.0, np.empty_like(W))
+        self.calls = CALLS_SMALL if n <= 100 else 1
+        self.func(*self.args)
+
+    def time_net_loss_grad(self, n: int, d: int, K: int, kernel: str) -> None:
+        func, args = self.func, self.args
+        for _ in range(self.calls):
+            func(*args)

@@ -151,3 +151,28 @@ class GDMemory:
 
     def peakmem_gd(self, n_iter: int) -> None:
         self.gd(EXAMPLE1_X, EXAMPLE1_Y, EXAMPLE1_W0, eta=1.0, n_iter=n_iter, checkpoints=20)
+
+
+class NetworkDriver:
+    """``fastbias.gd`` / ``fastbias.sgd`` with ``model=Network(v)`` on the clusters set (K = 3, n = 15)."""
+
+    params = (["gd", "sgd"],)
+    param_names = ("algorithm",)
+    number = 1
+    timeout = 300
+
+    def setup(self, algorithm: str) -> None:
+        import fastbias
+
+        try:
+            from fastbias.datasets import CLUSTERS_V, clusters
+        except ImportError:
+            raise NotImplementedError("no network model in this version") from None
+        self.X, self.y, self.W0 = clusters()
+        self.model = fastbias.Network(CLUSTERS_V)
+        self.run = fastbias.gd if algorithm == "gd" else fastbias.sgd
+        self.kw = {"eta": 0.15} if algorithm == "gd" else {"replicates": 1}
+        self.run(self.X, self.y, self.W0, n_iter=10, model=self.model, **self.kw)
+
+    def time_network(self, algorithm: str) -> None:
+        self.run(self.X, self.y, self.W0, n_iter=10**5, model=self.model, **self.kw)

@@ -44,7 +44,8 @@ def net_problems(draw):
     v = draw(arrays(np.float64, (K,), elements=st.floats(0.1, 1.0) | st.floats(-1.0, -0.1)))
     y = np.array(draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=n, max_size=n)))
     slope = draw(st.sampled_from([0.0, 0.25, 1.0]))
-    return X, y, np.ascontiguousarray(W), v, slope
+    # Output weights of size ~1/K keep |f| <= max |w_k . x| (at most 4 d): exp stays finite.
+    return X, y, np.ascontiguousarray(W), v / K, slope
 
 
 @given(net_problems())
@@ -147,6 +148,28 @@ def test_single_unit_network_is_the_neuron_exactly_in_higher_dimension():
     s1 = fb.sgd(X, y, w0, n_iter=5000, replicates=2, seed=1, checkpoints=4)
     s2 = fb.sgd(X, y, w0[:, None], n_iter=5000, replicates=2, seed=1, checkpoints=4, model=net)
     assert np.array_equal(s1.w, s2.w[..., 0]) and np.array_equal(s1.wbar, s2.wbar[..., 0])
+
+
+@pytest.mark.parametrize("K, d", [(16, 9), (64, 3)])
+def test_wide_network_gd_and_sgd_follow_the_reference(K, d):
+    # K >= 8 units take the row-wise (SIMD across units) pre-activations and gradients.
+    rng = np.random.default_rng(K + d)
+    X = rng.normal(size=(30, d))
+    y = np.where(X[:, 0] > 0, 1.0, -1.0)
+    W0 = 0.3 * rng.normal(size=(d, K))
+    v = np.where(np.arange(K) % 2 == 0, 1.0, -1.0) / K
+    net = fb.Network(v)
+    traj = fb.gd(X, y, W0, eta=0.5, n_iter=200, checkpoints=np.arange(1, 201), model=net)
+    W = W0.copy()
+    for t in range(1, 201):
+        W = W - 0.5 * ref.net_loss_grad(W, v, X, y, 0.0)[1]
+        if t % 40 == 0:
+            np.testing.assert_allclose(traj.w[t, 0], W, rtol=1e-11, atol=1e-13)
+    # One SGD step from W0 equals the per-sample reference gradient step.
+    s = fb.sgd(X, y, W0, n_iter=1, replicates=1, seed=3, eta0=0.7, alpha=0.0, model=net)
+    i = int(fb.kernels.draw_index(fb.kernels.replicate_key(np.uint64(3), 0), 0, X.shape[0]))
+    want = W0 - 0.7 * ref.net_loss_grad(W0, v, X[i : i + 1], y[i : i + 1], 0.0)[1]
+    np.testing.assert_allclose(s.w[-1, 0], want, rtol=1e-12, atol=1e-14)
 
 
 def test_network_gd_equals_numpy_loop():

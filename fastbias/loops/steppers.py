@@ -60,7 +60,7 @@ SGD_BLOCK = 65536
 @jit_inline
 def _pass(
     model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, lo: int, hi: int,
-    active: np.ndarray, g: np.ndarray, z: np.ndarray,
+    active: np.ndarray, g: np.ndarray, z: np.ndarray, c: np.ndarray,
 ) -> tuple[float, int, bool, int]:
     """The model's tracked pass over rows [lo, hi): (loss_sum, flips, separable, n_active).
 
@@ -69,7 +69,7 @@ def _pass(
     """
     if model == NEURON:
         return tracked_rows(w, X, y, slope, lo, hi, active, g)
-    return tracked_rows_flat(w, v, X, y, slope, lo, hi, active, g, z)
+    return tracked_rows_flat(w, v, X, y, slope, lo, hi, active, g, z, c)
 
 
 @jit_inline
@@ -109,6 +109,7 @@ def _gd_steps(
     t0: int,
     t1: int,
     z: np.ndarray,
+    c: np.ndarray,
 ) -> tuple[int, int, bool]:
     """GD for one replicate with the serial pass; returns (t_end, status, sep).
 
@@ -125,12 +126,12 @@ def _gd_steps(
     for t in range(t0, t1):
         for j in range(g.shape[0]):
             g[j] = 0.0
-        total, f, s, n_active = _pass(model, w, X, y, slope, v, 0, n, active, g, z)
+        total, f, s, n_active = _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
         if not total < math.inf:
             # w_t is past float64 range: nothing is counted, return to w_{t-1}.
             for j in range(w.shape[0]):
                 w[j] = prev[j]
-            _pass(model, w, X, y, slope, v, 0, n, active, g, z)
+            _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
             t_end, status = t - 1, OVERFLOW
             break
         flips += f
@@ -315,10 +316,11 @@ def _gd_replicate(
     act = active[r].copy()
     cnt = counts[r].copy()
     z = np.empty(v.shape[0])
+    c = np.empty(v.shape[0])
     if model == NEURON and X.shape[1] == 2:
         t_end, st, s = _gd_steps_d2(X, y, slope, eta, w, prev, act, cnt, sep[r], t0, t1)
     else:
-        t_end, st, s = _gd_steps(model, X, y, slope, v, eta, w, prev, g, act, cnt, sep[r], t0, t1, z)
+        t_end, st, s = _gd_steps(model, X, y, slope, v, eta, w, prev, g, act, cnt, sep[r], t0, t1, z, c)
     W[r] = w
     W_prev[r] = prev
     active[r] = act
@@ -351,7 +353,8 @@ def _tracked_parallel(
         for j in range(partial.shape[1]):
             partial[b, j] = 0.0
         z = np.empty(K)
-        total, flips, s, n_act = _pass(model, w, X, y, slope, v, lo, hi, active, partial[b], z)
+        c = np.empty(K)
+        total, flips, s, n_act = _pass(model, w, X, y, slope, v, lo, hi, active, partial[b], z, c)
         stats[b, 0] = total
         stats[b, 1] = flips
         stats[b, 2] = 1.0 if s else 0.0
