@@ -328,12 +328,19 @@ def compile_times() -> dict[str, Any]:
 
 
 def driver_overhead(n_iter: int, rounds: int) -> dict[str, Any]:
-    """``fastbias.gd`` (20 checkpoints per decade) plus ``save`` against the bare stepper, Example 1."""
+    """``fastbias.gd`` (20 checkpoints per decade) plus ``save`` against the bare stepper, Example 1.
+
+    Two measures: ``overhead`` compares separate runs of the driver and of the
+    bare stepper (medians), so machine drift between them (+-5 % on shared
+    cores) shows up in it; ``in_run_overhead`` is, within each driver run, the
+    time outside the compiled stepper (checkpoint statistics, chunking,
+    Python) plus the save, over the stepper's own time: drift cancels.
+    """
     from fastbias import gd
 
     with tempfile.TemporaryDirectory(prefix="fastbias-bench-") as tmp:
         path = Path(tmp) / "run.npz"
-        stepper, driver, save = [], [], []
+        stepper, driver, save, inrun = [], [], [], []
         _gd_call(X1, Y1, W1, 1.0, 10)()
         gd(X1, Y1, W1, eta=1.0, n_iter=10).save(path)
         for _ in range(rounds):
@@ -347,6 +354,9 @@ def driver_overhead(n_iter: int, rounds: int) -> dict[str, Any]:
             tic = time.perf_counter()
             traj.save(path)
             save.append(time.perf_counter() - tic)
+            m = traj.meta
+            inside = m["compute_seconds"]
+            inrun.append((m["wall_seconds"] - inside - m["compile_seconds"] + save[-1]) / inside)
     s, d, v = (float(np.median(a)) for a in (stepper, driver, save))
     return {
         "n_iter": n_iter,
@@ -355,6 +365,7 @@ def driver_overhead(n_iter: int, rounds: int) -> dict[str, Any]:
         "driver_seconds": driver,
         "save_seconds": save,
         "overhead": (d + v - s) / s,
+        "in_run_overhead": float(np.median(inrun)),
     }
 
 
@@ -404,8 +415,10 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     if "driver_overhead" in report:
         d = report["driver_overhead"]
         # The target is for 10^8-iteration runs; shorter runs show the fixed costs larger.
-        target(f"driver (checkpoints, save) overhead on {d['n_iter']:.0e} GD iterations",
-               d["overhead"], "<=", 0.03, judge=d["n_iter"] >= 10**8)
+        # Judged within each run (drift between separate runs is +-5 % here); the
+        # cross-run figure is printed beside it.
+        target(f"driver (checkpoints, save) overhead on {d['n_iter']:.0e} GD iterations, within a run",
+               d.get("in_run_overhead", d["overhead"]), "<=", 0.03, judge=d["n_iter"] >= 10**8)
     if "compile" in report:
         target("warm cache: import + first gd + first sgd (s)", report["compile"]["warm_total"], "<=", 2.0)
     gd1 = w.get("gd example1", {}).get("results", {}).get("fastbias")
@@ -451,7 +464,8 @@ def format_report(report: dict[str, Any]) -> str:
     if "driver_overhead" in report:
         d = report["driver_overhead"]
         lines += [f"driver overhead (fastbias.gd, {d['checkpoints']} checkpoints, save) on {d['n_iter']:.0e} "
-                  f"GD iterations: {100 * d['overhead']:+.1f} %"]
+                  f"GD iterations: {100 * d['in_run_overhead']:+.2f} % within a run; "
+                  f"{100 * d['overhead']:+.1f} % against separate bare-stepper runs"]
     lines += ["", "targets (issue 6):"]
     for t in report["targets"]:
         mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]

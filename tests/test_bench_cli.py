@@ -47,6 +47,8 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     assert {"import", "first_gd", "first_sgd"} <= set(report["compile"]["cold"])
     assert report["compile"]["warm_total"] > 0
     assert report["driver_overhead"]["checkpoints"] > 1
+    # Time outside the stepper within one driver run: non-negative, and well below the run itself.
+    assert 0.0 <= report["driver_overhead"]["in_run_overhead"] < 1.0
     for t in report["targets"]:
         assert {"target", "value", "op", "bound", "met"} <= set(t)
         assert t["met"] in (True, False, None)
