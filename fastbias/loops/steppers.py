@@ -72,6 +72,19 @@ def _pass(
     return tracked_rows_flat(w, v, X, y, slope, lo, hi, active, g, z, c)
 
 
+@jit
+def _refresh(
+    model: int, w: np.ndarray, X: np.ndarray, y: np.ndarray, slope: float, v: np.ndarray, n: int,
+    active: np.ndarray, g: np.ndarray, z: np.ndarray, c: np.ndarray,
+) -> None:
+    """Recompute the activation flags of ``w`` (after a step back).
+
+    A call, not inlined: it is rare, and a second inlined copy of the pass
+    (neuron and both network variants) doubled the loop's first compile.
+    """
+    _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
+
+
 @jit_inline
 def _apply_step(w: np.ndarray, prev: np.ndarray, g: np.ndarray, scale: float) -> bool:
     """prev <- w; w <- w - scale * g, unless that leaves float64 range.
@@ -131,7 +144,7 @@ def _gd_steps(
             # w_t is past float64 range: nothing is counted, return to w_{t-1}.
             for j in range(w.shape[0]):
                 w[j] = prev[j]
-            _pass(model, w, X, y, slope, v, 0, n, active, g, z, c)
+            _refresh(model, w, X, y, slope, v, n, active, g, z, c)
             t_end, status = t - 1, OVERFLOW
             break
         flips += f
@@ -288,7 +301,7 @@ def gd_advance(
         _gd_replicate(r, model, X, y, slope, v, eta, W, W_prev, active, counts, sep, status, t_stop, t0, t1)
 
 
-@jit_inline
+@jit
 def _gd_replicate(
     r: int,
     model: int,
@@ -626,7 +639,7 @@ def sgd_advance(
         k += count
 
 
-@jit_inline
+@jit
 def _sgd_replicate(
     r: int,
     model: int,
