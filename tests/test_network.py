@@ -167,7 +167,8 @@ def test_wide_network_gd_and_sgd_follow_the_reference(K, d):
             np.testing.assert_allclose(traj.w[t, 0], W, rtol=1e-11, atol=1e-13)
     # One SGD step from W0 equals the per-sample reference gradient step.
     s = fb.sgd(X, y, W0, n_iter=1, replicates=1, seed=3, eta0=0.7, alpha=0.0, model=net)
-    i = int(fb.kernels.draw_index(fb.kernels.replicate_key(np.uint64(3), 0), 0, X.shape[0]))
+    key = np.uint64(fb.kernels.replicate_key(np.uint64(3), 0))  # numba returns a Python int
+    i = int(fb.kernels.draw_index(key, 0, X.shape[0]))
     want = W0 - 0.7 * ref.net_loss_grad(W0, v, X[i : i + 1], y[i : i + 1], 0.0)[1]
     np.testing.assert_allclose(s.w[-1, 0], want, rtol=1e-12, atol=1e-14)
 
