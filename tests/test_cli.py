@@ -95,7 +95,7 @@ def assert_bitwise_equal(a: dict, b: dict) -> None:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("cli")
-    (d / "exp.toml").write_text(CONFIG.format(gd_iter="4e7", sgd_iter="3e6"))
+    (d / "exp.toml").write_text(CONFIG.format(gd_iter="1.5e8", sgd_iter="3e6"))
     return d
 
 
@@ -137,7 +137,7 @@ def test_run_writes_the_run_directory(workdir: Path, reference: dict) -> None:
     from fastbias import Trajectory
 
     traj = Trajectory.load(ref / "gd" / "results.npz")
-    assert traj.t[-1] == 4 * 10**7
+    assert traj.t[-1] == 15 * 10**7
 
 
 def test_ctrl_c_saves_and_resume_is_bitwise_equal(workdir: Path, reference: dict) -> None:
