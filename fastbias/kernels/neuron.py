@@ -23,6 +23,7 @@ import numpy as np
 from numba import prange
 
 from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
+from fastbias.kernels._simd import simd_row_dot
 
 __all__ = [
     "accumulate_rows",
@@ -48,8 +49,9 @@ def strided_dot(w: np.ndarray, off: int, stride: int, X: np.ndarray, i: int) -> 
     is ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7)). Below d = 8 that is
     the plain in-order sum. The grouping is part of the definition, not left to
     the compiler (``fastmath`` stays off), so the bits are the same on every
-    machine; the eight independent chains hide the add latency and LLVM packs
-    them into SIMD registers (PERF_NOTES 2: an in-order sum is latency-bound).
+    machine; the eight independent chains hide the add latency (PERF_NOTES 2:
+    an in-order sum is latency-bound). LLVM does not pack them into SIMD
+    registers by itself; :func:`row_dot` does, with the same bits.
     A network unit (``off`` = k, ``stride`` = K over the row-major (d, K) W)
     uses the same function, so K = 1 reproduces the neuron bit for bit.
     """
@@ -85,8 +87,14 @@ def strided_dot(w: np.ndarray, off: int, stride: int, X: np.ndarray, i: int) -> 
 
 @jit_inline
 def row_dot(w: np.ndarray, X: np.ndarray, i: int) -> float:
-    """w . X[i] (no row view: PERF_NOTES 1), grouped as :func:`strided_dot`."""
-    return strided_dot(w, 0, 1, X, i)
+    """w . X[i] (no row view: PERF_NOTES 1), grouped as :func:`strided_dot`, bit for bit.
+
+    C-contiguous arrays take :func:`~fastbias.kernels._simd.simd_row_dot`, the
+    same eight partial sums held in two ``<4 x double>`` registers (LLVM leaves
+    the scalar chains of ``strided_dot`` unvectorised); other layouts take
+    ``strided_dot`` itself.
+    """
+    return simd_row_dot(w, X, i)
 
 
 @jit_inline
