@@ -197,3 +197,41 @@ def test_two_dimensional_loop_overflow_keeps_the_last_state():
     assert "overflow" in set(a.status)
     assert list(a.status) == list(b.status) and np.array_equal(a.t_stop, b.t_stop)
     assert np.array_equal(a.w, b.w[..., :2]) and np.array_equal(a.wbar, b.wbar[..., :2])
+
+
+
+@pytest.mark.parametrize("d", [1, 3, 9])
+def test_overflow_mid_block_keeps_the_state_before_the_step(d):
+    """The neuron stepper updates in one fused pass and, on overflow, replays its block up to the
+    overflowing step: one long advance must stop in the state that single-step advances stop in."""
+    from fastbias.loops import steppers as S
+
+    rng = np.random.default_rng(d)
+    x = rng.uniform(0.5, 1.0, size=d)
+    X = np.vstack([x, x])
+    y = np.array([1.0, -1.0])
+    w0 = 0.1 * x
+    R, eta0, seed = 3, 40.0, 4
+    keys = np.array([replicate_key(seed, r) for r in range(R)], dtype=np.uint64)
+
+    def fresh():
+        return (np.tile(w0, (R, 1)), np.zeros((R, d)), np.zeros((R, d)), np.zeros(R, np.int64),
+                np.zeros(R, np.int64))
+
+    def advance(state, t0, t1, table):
+        W, Sm, C, status, t_stop = state
+        S.sgd_advance(S.NEURON, X, y, 1.0, np.ones(1), eta0, 0.0, keys, W, Sm, C, status, t_stop, table, t0, t1)
+
+    long = fresh()
+    advance(long, 0, 3000, np.empty(4096))
+    step = fresh()
+    for t in range(3000):
+        advance(step, t, t + 1, np.empty(1))
+    assert np.all(long[3] == S.OVERFLOW) and np.array_equal(long[3], step[3])
+    assert np.array_equal(long[4], step[4]) and np.all(long[4] >= 2)  # stops inside the block
+    for a, b in zip(long[:3], step[:3], strict=True):
+        assert np.array_equal(a, b) and np.all(np.isfinite(a))
+    for r in range(R):
+        ws, avgs, _ = ref.sgd(X, y, w0, int(long[4][r]), eta0, 0.0, seed, r, 1.0)
+        np.testing.assert_allclose(long[0][r], ws[-1], rtol=1e-12)
+        np.testing.assert_allclose(long[1][r] / long[4][r], avgs[-1], rtol=1e-12)

@@ -505,11 +505,16 @@ def _sgd_steps(
     """``count`` SGD steps of one replicate from global step k0; returns (k_end, status).
 
     Step k: draw i_k, compute the update, add w_k to the Kahan-compensated
-    running sum, then w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}). An update
-    that would leave float64 range stops the replicate before the state is
-    touched, so it keeps exactly (w_k, sum_{<k} w). The neuron updates w
-    directly (a scratch ``delta`` between would cost 1.7x at n = 3: LLVM
-    cannot rule out that it aliases w).
+    running sum, then w_{k+1} = w_k - eta_k grad ell(w_k; z_{i_k}).
+
+    An update that would leave float64 range stops the replicate with status
+    ``OVERFLOW`` and k_end = k. The network's state is then untouched: it keeps
+    exactly (w_k, sum_{<k} w). The neuron's is not: it adds and updates in one
+    pass and tests the new w in the same pass (a separate test pass first cost
+    ~10% at n = 1000, d = 50), so its caller replays the block from its start
+    up to step k, which gives the same bits (see :func:`_sgd_replicate`). The
+    neuron updates w directly (a scratch ``delta`` between would cost 1.7x at
+    n = 3: LLVM cannot rule out that it aliases w).
     """
     n = X.shape[0]
     d = X.shape[1]
@@ -517,17 +522,24 @@ def _sgd_steps(
         i = draw_index(key, k0 + j, n)
         if model == NEURON:
             e, coef = row_term(row_dot(w, X, i), y[i], slope)
+            if coef == 0.0:
+                _kahan_add(w, wsum, comp)
+                continue
+            if not e < math.inf:
+                return k0 + j, OVERFLOW
             step = table[j] * coef
-            if coef != 0.0:
-                finite = e < math.inf
-                for q in range(d):
-                    finite &= abs(w[q] - step * X[i, q]) < math.inf
-                if not finite:
-                    return k0 + j, OVERFLOW
-            _kahan_add(w, wsum, comp)
-            if coef != 0.0:
-                for q in range(d):
-                    w[q] -= step * X[i, q]
+            finite = True
+            for q in range(d):  # _kahan_add and the update, fused
+                wq = w[q]
+                yk = wq - comp[q]
+                tk = wsum[q] + yk
+                comp[q] = (tk - wsum[q]) - yk
+                wsum[q] = tk
+                wq = wq - step * X[i, q]
+                w[q] = wq
+                finite &= abs(wq) < math.inf
+            if not finite:
+                return k0 + j, OVERFLOW
         else:
             moves, finite = _net_delta(w, X, y, slope, v, i, table[j], delta, z, c)
             if not finite:
@@ -671,6 +683,13 @@ def _sgd_replicate(
         k_end, st = _sgd_steps_d2(X, y, slope, keys[r], table, k, count, w, s, cc)
     else:
         k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, k, count, w, s, cc, delta, z, c)
+        if st == OVERFLOW and model == NEURON:
+            # The neuron's overflowing step has touched w and the sums: replay the
+            # block from its start (still in W[r], S[r], C[r]) up to that step.
+            w[:] = W[r]
+            s[:] = S[r]
+            cc[:] = C[r]
+            _sgd_steps(model, X, y, slope, v, keys[r], table, k, k_end - k, w, s, cc, delta, z, c)
     W[r] = w
     S[r] = s
     C[r] = cc
