@@ -220,7 +220,8 @@ def test_overflow_mid_block_keeps_the_state_before_the_step(d):
 
     def advance(state, t0, t1, table):
         W, Sm, C, status, t_stop = state
-        S.sgd_advance(S.NEURON, X, y, 1.0, np.ones(1), eta0, 0.0, keys, W, Sm, C, status, t_stop, table, t0, t1)
+        S.sgd_advance(S.NEURON, X, y, 1.0, np.ones(1), eta0, 0.0, keys, W, Sm, C, status, t_stop, table,
+                      t0, t1)
 
     long = fresh()
     advance(long, 0, 3000, np.empty(4096))

@@ -32,7 +32,7 @@ def _load4(builder: ir.IRBuilder, base: ir.Value, j: ir.Value) -> ir.Value:
 
 
 @intrinsic
-def simd_row_dot(typingctx, w, X, i):  # noqa: ARG001 - numba's intrinsic signature
+def simd_row_dot(typingctx, w, X, i):
     """w . X[i] over d = X.shape[1] columns, grouped as ``strided_dot`` (no bounds checks)."""
     if not (isinstance(w, types.Array) and isinstance(X, types.Array) and w.ndim == 1 and X.ndim == 2
             and w.dtype == types.float64 and X.dtype == types.float64 and isinstance(i, types.Integer)):
