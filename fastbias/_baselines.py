@@ -51,6 +51,7 @@ __all__ = [
     "numpy_gd",
     "numpy_loss_grad",
     "numpy_sgd",
+    "numpy_sgd_plain",
     "planted_problem",
     "replicate_keys",
 ]
@@ -261,6 +262,44 @@ def numpy_sgd(
             else:
                 coef = -yi * slope * math.exp(-yi * slope * m)
             w -= (etas[j] * coef) * x
+    return w, wsum
+
+
+def numpy_sgd_plain(
+    X: np.ndarray,
+    y: np.ndarray,
+    w0: np.ndarray,
+    n_iter: int,
+    eta0: float,
+    alpha: float,
+    key: int,
+    slope: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """SGD written straight from the formulae, every step in NumPy: the loop a user writes first.
+
+    Per step: draw i_k (scalar stream), eta_k = eta0 (k + 1)^-alpha, the sample's
+    loss term through the same array expressions as :func:`numpy_gd`, and the
+    update ``w - eta_k coef x`` even when ``coef`` is 0. :func:`numpy_sgd` is the
+    tuned loop (draws and step sizes in vectorised blocks, scalar arithmetic, no
+    update for an inactive sample); fastbias' targets are judged against that
+    one, this one is reported for scale.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The last iterate and the plain running sum sum_k w_k.
+    """
+    n = X.shape[0]
+    key = int(key)
+    w = np.array(w0, dtype=np.float64)
+    wsum = np.zeros_like(w)
+    for k in range(n_iter):
+        i = _draw_index_int(key, k, n)
+        eta = eta0 * (k + 1.0) ** (-alpha)
+        x = X[i]
+        _, coef = _terms(x @ w, y[i], slope)
+        wsum += w
+        w = w - eta * coef * x
     return w, wsum
 
 

@@ -242,3 +242,20 @@ def test_loading_the_fast_math_baseline_keeps_subnormals():
         pytest.skip(str(exc))
     tiny = np.float64(1e-308)
     assert tiny / np.float64(1e10) != 0.0  # a subnormal result survives
+
+
+@pytest.mark.parametrize("size", ["example1", "planted"])
+def test_plain_numpy_sgd_computes_the_same_run(size: str) -> None:
+    """The plain NumPy SGD loop (reported for scale in ``fastbias bench``) is the same run as
+    fastbias' and the tuned NumPy loop's: same stream, same step sizes, same iterates."""
+    X, y, w0 = (X1, Y1, W1) if size == "example1" else B.planted_problem(200, 7)
+    n_iter = 3000
+    key = int(B.replicate_keys(1, 1)[0])
+    w, s = B.numpy_sgd_plain(X, y, w0, n_iter, 1.0, 0.6, key)
+    w_tuned, s_tuned = B.numpy_sgd(X, y, w0, n_iter, 1.0, 0.6, key)
+    ref_target, ref_args = fastbias_sgd(X, y, w0, n_iter, 1)
+    W_ref, S_ref = ref_target(*ref_args())
+    assert_close(w, W_ref[0])
+    assert_close(s, S_ref[0])
+    assert_close(w, w_tuned)
+    assert_close(s, s_tuned)

@@ -6,7 +6,8 @@ the working tree (see :func:`benchmarks._common.load_baselines`), so that asv
 measures every commit against the same yardstick.
 
 * NumPy: :func:`numpy_gd` (per-step loop, two BLAS passes per step),
-  :func:`numpy_sgd` (per-step loop), :func:`numpy_loss_grad` (two BLAS passes).
+  :func:`numpy_sgd` (per-step loop, tuned), :func:`numpy_sgd_plain` (per-step loop as written
+  from the formulae), :func:`numpy_loss_grad` (two BLAS passes).
 * C: :func:`load_c` compiles :data:`C_SOURCE` with the system compiler
   (``cc -O3 -march=native -shared -fPIC``; variants ``"fastmath"`` adds
   ``-ffast-math``, ``"openmp"`` adds ``-fopenmp``) into a temporary directory
@@ -32,6 +33,7 @@ load_jax = _impl.load_jax
 numpy_gd = _impl.numpy_gd
 numpy_loss_grad = _impl.numpy_loss_grad
 numpy_sgd = _impl.numpy_sgd
+numpy_sgd_plain = _impl.numpy_sgd_plain
 planted_problem = _impl.planted_problem
 replicate_keys = _impl.replicate_keys
 
@@ -46,6 +48,7 @@ __all__ = [
     "numpy_gd",
     "numpy_loss_grad",
     "numpy_sgd",
+    "numpy_sgd_plain",
     "planted_problem",
     "replicate_keys",
 ]
