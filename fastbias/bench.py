@@ -284,12 +284,19 @@ print(json.dumps({"import": t_import, "first_gd": t_gd, "first_sgd": t_sgd}))
 """
 
 
-def _python(script: str, args: list[str], env: dict[str, str], timeout: float = 600) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-c", script, *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=timeout, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark subprocess failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def _python(script: str, args: list[str], env: dict[str, str], timeout: float = 600,
+            copies: int = 1) -> list[dict[str, Any]]:
+    """Run ``script`` in ``copies`` fresh interpreters at the same time; the JSON each printed last."""
+    procs = [subprocess.Popen([sys.executable, "-c", script, *args], env={**os.environ, **env},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(copies)]
+    outs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmark subprocess failed ({proc.returncode}):\n{err[-2000:]}")
+        outs.append(json.loads(out.strip().splitlines()[-1]))
+    return outs
 
 
 def thread_scaling(replicates: int, steps: int, alternations: int, runs: int) -> dict[str, Any]:
@@ -297,26 +304,37 @@ def thread_scaling(replicates: int, steps: int, alternations: int, runs: int) ->
 
     ``cpu_per_wall`` of the 2-thread runs is process CPU time over wall time:
     about 2 when both cores were this process's, about 1 when the second core
-    was busy with something else.
+    was busy with something else. ``ceiling`` is what the machine itself gives
+    two independent computations at that moment: two single-thread processes
+    run at the same time, each with half the replicates; ``speedup_1_to_2``
+    near ``ceiling`` means the threads lose nothing to each other (no shared
+    state, no false sharing), whatever the two cores deliver (frequency drops
+    with both cores busy, a neighbour on the host).
     """
     load_before = os.getloadavg()[0]
     wall: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
+    pair: list[float] = []
     layer = ""
+    args = [str(replicates), str(steps), str(runs)]
     for _ in range(alternations):
         for threads in (1, 2):
-            out = _python(_SCALING_SCRIPT, [str(replicates), str(steps), str(runs)],
-                          {"NUMBA_NUM_THREADS": str(threads)})
+            out = _python(_SCALING_SCRIPT, args, {"NUMBA_NUM_THREADS": str(threads)})[0]
             wall[threads] += out["wall"]
             cpu[threads] += out["cpu"]
             layer = out["layer"]
+        half = _python(_SCALING_SCRIPT, [str(replicates // 2), str(steps), str(runs)],
+                       {"NUMBA_NUM_THREADS": "1"}, copies=2)
+        pair += [max(a, b) for a, b in zip(half[0]["wall"], half[1]["wall"], strict=True)]
     med = {t: float(np.median(wall[t])) for t in wall}
     return {
         "workload": f"sgd example1 R={replicates}, {steps} steps per replicate",
         "threading_layer": layer,
         "seconds": {str(t): wall[t] for t in wall},
+        "seconds_two_processes": pair,
         "ns_per_replicate_step": {str(t): med[t] / (replicates * steps) * 1e9 for t in med},
         "speedup_1_to_2": med[1] / med[2],
+        "ceiling": med[1] / float(np.median(pair)),
         "cpu_per_wall_2_threads": float(np.median(np.array(cpu[2]) / np.array(wall[2]))),
         "loadavg_1min_before": load_before,
         "cpu_count": os.cpu_count(),
@@ -326,8 +344,8 @@ def thread_scaling(replicates: int, steps: int, alternations: int, runs: int) ->
 def compile_times() -> dict[str, Any]:
     """First calls in fresh interpreters: cold (empty numba cache), then warm (the cache it filled)."""
     with tempfile.TemporaryDirectory(prefix="fastbias-numba-cache-") as cache:
-        cold = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})
-        warm = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})
+        cold = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})[0]
+        warm = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})[0]
     return {"cold": cold, "warm": warm, "warm_total": sum(warm.values())}
 
 
@@ -420,7 +438,12 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
                grad["numpy X.sum()"]["ns_per_unit"] / best, ">=", 0.9)
         target("gradient: NumPy two passes / fastbias", grad["numpy"]["ns_per_unit"] / best, ">=", 4.0)
     if "thread_scaling" in report:
-        target("SGD R=8: speed-up from 1 to 2 threads", report["thread_scaling"]["speedup_1_to_2"], ">=", 1.9)
+        ts = report["thread_scaling"]
+        target("SGD R=8: speed-up from 1 to 2 threads", ts["speedup_1_to_2"], ">=", 1.9)
+        # What the two cores gave two independent processes in the same minutes: not judged.
+        target("machine ceiling: two single-thread processes at once", ts["ceiling"], ">=", 1.9, judge=False)
+        target("SGD R=8: speed-up / machine ceiling", ts["speedup_1_to_2"] / ts["ceiling"], ">=", 0.97,
+               judge=False)
     if "driver_overhead" in report:
         d = report["driver_overhead"]
         # The target is for 10^8-iteration runs; shorter runs show the fixed costs larger.
@@ -464,7 +487,8 @@ def format_report(report: dict[str, Any]) -> str:
     if "thread_scaling" in report:
         ts = report["thread_scaling"]
         lines += ["", f"thread scaling, {ts['workload']}: 1 -> 2 threads x{ts['speedup_1_to_2']:.2f} "
-                  f"(CPU/wall of the 2-thread runs {ts['cpu_per_wall_2_threads']:.2f}; "
+                  f"(CPU/wall of the 2-thread runs {ts['cpu_per_wall_2_threads']:.2f}; machine ceiling, two "
+                  f"single-thread processes at once with R/2 each: x{ts['ceiling']:.2f}; "
                   f"load average before {ts['loadavg_1min_before']:.2f})"]
     if "compile" in report:
         c = report["compile"]

@@ -46,6 +46,8 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
         assert name in gd["results"] or name in report["skipped"]
     assert set(report["thread_scaling"]["ns_per_replicate_step"]) == {"1", "2"}
     assert report["thread_scaling"]["speedup_1_to_2"] > 0
+    ts = report["thread_scaling"]
+    assert ts["ceiling"] > 0 and len(ts["seconds_two_processes"]) == len(ts["seconds"]["1"])
     assert {"import", "first_gd", "first_sgd"} <= set(report["compile"]["cold"])
     assert report["compile"]["warm_total"] > 0
     assert report["driver_overhead"]["checkpoints"] > 1
