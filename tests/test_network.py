@@ -415,3 +415,12 @@ def test_scale_k1000_n1e5_d100():
     budget = n * K + (stored + 10) * n * K // 8 + 16 * d * K * 8 + 32 * 2**20
     assert budget < 8 * n * K  # the budget is far below one (n, K) float array
     assert peak < budget, (peak, budget)
+
+
+def test_network_replicate_does_not_depend_on_how_many_run_beside_it():
+    # One replicate computes its own step sizes, several share a table: the same bits.
+    X, y, W0, v = sym_clusters(offset=-10, scale=0.1)
+    kw = dict(n_iter=20_000, seed=4, alpha=0.6, eta0=0.15, checkpoints=5, model=fb.Network(v))
+    one = fb.sgd(X, y, W0, replicates=1, **kw)
+    three = fb.sgd(X, y, W0, replicates=3, **kw)
+    assert np.array_equal(one.w[:, 0], three.w[:, 0]) and np.array_equal(one.wbar[:, 0], three.wbar[:, 0])

@@ -236,3 +236,18 @@ def test_overflow_mid_block_keeps_the_state_before_the_step(d):
         ws, avgs, _ = ref.sgd(X, y, w0, int(long[4][r]), eta0, 0.0, seed, r, 1.0)
         np.testing.assert_allclose(long[0][r], ws[-1], rtol=1e-12)
         np.testing.assert_allclose(long[1][r] / long[4][r], avgs[-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [0.6, 0.0])
+@pytest.mark.parametrize("pad", [0, 1])  # d = 2 register loop, generic loop
+@pytest.mark.parametrize("slope", [0.0, 0.3])
+def test_replicate_does_not_depend_on_how_many_run_beside_it(alpha, pad, slope):
+    """One replicate computes its own step sizes; several share a table: the same bits either way."""
+    X, y, w0 = fb.datasets.prop2()
+    X, w0 = np.hstack([X, np.zeros((X.shape[0], pad))]), np.append(w0, np.zeros(pad))
+    kw = dict(n_iter=50_000, seed=11, slope=slope, alpha=alpha, eta0=0.8, checkpoints=7)
+    one = fb.sgd(X, y, w0, replicates=1, **kw)
+    four = fb.sgd(X, y, w0, replicates=4, **kw)
+    for k in ("w", "wbar", "loss_wbar"):
+        assert np.array_equal(one.arrays[k][:, 0], four.arrays[k][:, 0]), k
+    assert not np.array_equal(four.w[-1, 0], four.w[-1, 1])  # the replicates do differ

@@ -29,7 +29,7 @@ from fastbias._jit import N_BLOCKS, jit, jit_inline, jit_parallel
 from fastbias.kernels.network import net_term, preactivations_flat, tracked_rows_flat
 from fastbias.kernels.neuron import block_bounds, row_dot, row_term, tracked_rows
 from fastbias.kernels.rng import draw_index
-from fastbias.loops.schedule import fill_step_sizes
+from fastbias.loops.schedule import fill_step_sizes, step_size
 
 __all__ = [
     "DEAD",
@@ -180,7 +180,10 @@ def _tracked_d2(
     for i in range(X.shape[0]):
         x0 = X[i, 0]
         x1 = X[i, 1]
-        m = 0.0
+        # -0.0 + a is a for every a, so LLVM drops that add (0.0 + a is not: it maps -0.0 to +0.0).
+        # m differs from the in-order sum from 0.0 only in the sign of a zero m, which no output
+        # sees (m > 0 and exp(-y m) are the same for +-0): one add less on the critical path.
+        m = -0.0
         m += w0 * x0
         m += w1 * x1
         yi = y[i]
@@ -475,6 +478,20 @@ def _net_delta(
 
 
 @jit_inline
+def _eta(table: np.ndarray, j: int, eta0: float, alpha: float, k: int, own: bool) -> float:
+    """eta_k for step j of a block: its own pow (``own``), or the block's shared table.
+
+    One replicate computes eta_k itself, and only for a step that moves w: the
+    pow then overlaps the iteration's dependency chain instead of running in a
+    table pass first, and an inactive ReLU sample costs none. Either way the
+    value is :func:`~fastbias.loops.schedule.step_size`, the same bits.
+    """
+    if own:
+        return step_size(eta0, alpha, k)
+    return table[j]
+
+
+@jit_inline
 def _kahan_add(w: np.ndarray, wsum: np.ndarray, comp: np.ndarray) -> None:
     """wsum += w with Kahan compensation (fastmath off, so LLVM keeps the compensation)."""
     for q in range(w.shape[0]):
@@ -493,6 +510,9 @@ def _sgd_steps(
     v: np.ndarray,
     key: np.uint64,
     table: np.ndarray,
+    eta0: float,
+    alpha: float,
+    own: bool,
     k0: int,
     count: int,
     w: np.ndarray,
@@ -527,7 +547,7 @@ def _sgd_steps(
                 continue
             if not e < math.inf:
                 return k0 + j, OVERFLOW
-            step = table[j] * coef
+            step = _eta(table, j, eta0, alpha, k0 + j, own) * coef
             finite = True
             for q in range(d):  # _kahan_add and the update, fused
                 wq = w[q]
@@ -541,7 +561,8 @@ def _sgd_steps(
             if not finite:
                 return k0 + j, OVERFLOW
         else:
-            moves, finite = _net_delta(w, X, y, slope, v, i, table[j], delta, z, c)
+            moves, finite = _net_delta(w, X, y, slope, v, i, _eta(table, j, eta0, alpha, k0 + j, own), delta,
+                                       z, c)
             if not finite:
                 return k0 + j, OVERFLOW
             _kahan_add(w, wsum, comp)
@@ -558,6 +579,9 @@ def _sgd_steps_d2(
     slope: float,
     key: np.uint64,
     table: np.ndarray,
+    eta0: float,
+    alpha: float,
+    own: bool,
     k0: int,
     count: int,
     w: np.ndarray,
@@ -577,12 +601,13 @@ def _sgd_steps_d2(
         i = draw_index(key, k0 + j, n)
         x0 = X[i, 0]
         x1 = X[i, 1]
-        m = 0.0
+        m = -0.0  # one add less, no output changes (see _tracked_d2)
         m += w0 * x0
         m += w1 * x1
         e, coef = row_term(m, y[i], slope)
-        step = table[j] * coef
+        step = 0.0
         if coef != 0.0:
+            step = _eta(table, j, eta0, alpha, k0 + j, own) * coef
             if not (e < math.inf) & (abs(w0 - step * x0) < math.inf) & (abs(w1 - step * x1) < math.inf):
                 w[0], w[1], wsum[0], wsum[1], comp[0], comp[1] = w0, w1, s0, s1, c0, c1
                 return k0 + j, OVERFLOW
@@ -625,15 +650,22 @@ def sgd_advance(
     State per replicate r: ``W[r]`` (w_t, flattened), ``S[r]`` (sum_{k<t} w_k)
     and ``C[r]`` (its Kahan compensation), ``status[r]``, ``t_stop[r]``;
     ``keys[r]`` is the replicate's random-stream key. ``table`` is scratch of
-    any length >= 1: the step sizes of a block of steps are computed into it
-    once and read by every replicate.
+    any length >= 1: with R > 1 replicates the step sizes of a block of steps
+    are computed into it once and read by every replicate; its length sets the
+    block (one replicate computes its own step sizes, see :func:`_eta`).
     """
     R = W.shape[0]
     block = table.shape[0]
+    own = R == 1
     k = t0
     while k < t1:
         count = min(block, t1 - k)
-        if R > 1 and alpha != 0.0:
+        if own:  # no parallel region for one replicate (see gd_advance)
+            _sgd_replicate(0, model, X, y, slope, v, keys, W, S, C, status, t_stop, table, eta0, alpha, own,
+                           k, count)
+            k += count
+            continue
+        if alpha != 0.0:
             # One pow per step, shared by all replicates, filled in parallel:
             # filled serially it caps the speed-up of R >= 8 replicates at ~1.8x
             # on 2 threads. Each entry is a pure function of k: no bit changes.
@@ -643,11 +675,9 @@ def sgd_advance(
                 fill_step_sizes(eta0, alpha, k + lo, table[lo:], (p + 1) * count // parts - lo)
         else:
             fill_step_sizes(eta0, alpha, k, table, count)
-        if R == 1:  # no parallel region for one replicate (see gd_advance)
-            _sgd_replicate(0, model, X, y, slope, v, keys, W, S, C, status, t_stop, table, k, count)
-        else:
-            for r in prange(R):
-                _sgd_replicate(r, model, X, y, slope, v, keys, W, S, C, status, t_stop, table, k, count)
+        for r in prange(R):
+            _sgd_replicate(r, model, X, y, slope, v, keys, W, S, C, status, t_stop, table, eta0, alpha, own,
+                           k, count)
         k += count
 
 
@@ -666,6 +696,9 @@ def _sgd_replicate(
     status: np.ndarray,
     t_stop: np.ndarray,
     table: np.ndarray,
+    eta0: float,
+    alpha: float,
+    own: bool,
     k: int,
     count: int,
 ) -> None:
@@ -680,16 +713,18 @@ def _sgd_replicate(
     z = np.empty(K)
     c = np.empty(K)
     if model == NEURON and X.shape[1] == 2:
-        k_end, st = _sgd_steps_d2(X, y, slope, keys[r], table, k, count, w, s, cc)
+        k_end, st = _sgd_steps_d2(X, y, slope, keys[r], table, eta0, alpha, own, k, count, w, s, cc)
     else:
-        k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, k, count, w, s, cc, delta, z, c)
+        k_end, st = _sgd_steps(model, X, y, slope, v, keys[r], table, eta0, alpha, own, k, count, w, s, cc,
+                               delta, z, c)
         if st == OVERFLOW and model == NEURON:
             # The neuron's overflowing step has touched w and the sums: replay the
             # block from its start (still in W[r], S[r], C[r]) up to that step.
             w[:] = W[r]
             s[:] = S[r]
             cc[:] = C[r]
-            _sgd_steps(model, X, y, slope, v, keys[r], table, k, k_end - k, w, s, cc, delta, z, c)
+            _sgd_steps(model, X, y, slope, v, keys[r], table, eta0, alpha, own, k, k_end - k, w, s, cc, delta,
+                       z, c)
     W[r] = w
     S[r] = s
     C[r] = cc
