@@ -280,7 +280,11 @@ t_gd = time.perf_counter() - tic
 tic = time.perf_counter()
 fastbias.sgd(X, y, w0, n_iter=10)
 t_sgd = time.perf_counter() - tic
-print(json.dumps({"import": t_import, "first_gd": t_gd, "first_sgd": t_sgd}))
+from fastbias.kernels import neuron
+from fastbias.loops import steppers
+fns = [steppers.gd_advance, steppers.sgd_advance, neuron.loss]
+cache = {f.__name__: [sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values())] for f in fns}
+print(json.dumps({"import": t_import, "first_gd": t_gd, "first_sgd": t_sgd, "cache": cache}))
 """
 
 
@@ -342,11 +346,16 @@ def thread_scaling(replicates: int, steps: int, alternations: int, runs: int) ->
 
 
 def compile_times() -> dict[str, Any]:
-    """First calls in fresh interpreters: cold (empty numba cache), then warm (the cache it filled)."""
+    """First calls in fresh interpreters: cold (empty numba cache), then warm (the cache it filled).
+
+    ``cache`` holds, for each run, numba's ``[hits, misses]`` on the cache of
+    the GD and SGD steppers and of one kernel: the warm run should only hit.
+    """
     with tempfile.TemporaryDirectory(prefix="fastbias-numba-cache-") as cache:
         cold = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})[0]
         warm = _python(_COMPILE_SCRIPT, [], {"NUMBA_CACHE_DIR": cache})[0]
-    return {"cold": cold, "warm": warm, "warm_total": sum(warm.values())}
+    stats = {"cold": cold.pop("cache"), "warm": warm.pop("cache")}
+    return {"cold": cold, "warm": warm, "warm_total": sum(warm.values()), "cache": stats}
 
 
 def driver_overhead(n_iter: int, rounds: int) -> dict[str, Any]:
